@@ -1,0 +1,45 @@
+# One command builds the book, one runs every test; both install what they need first.
+#
+#   make book    create .venv, install everything, build the static book into _build/html
+#   make test    the same install, then every test and a clean -W -n book build, offline
+#   make lab     open the chapter notebooks in JupyterLab
+#
+# After the install step nothing touches the network: `make test` and `make book` run
+# their work under .ci/offline (a network namespace with no network).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OFFLINE := .ci/offline
+BOOK_BUILD := $(BIN)/jupyter-book build --warningiserror --nitpick --keep-going
+
+.PHONY: install book test test-python test-book lab clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(OFFLINE) $(BOOK_BUILD) .
+	@echo "The book is in _build/html/index.html"
+
+test: test-python test-book
+
+test-python: $(STAMP)
+	$(OFFLINE) $(BIN)/python -m pytest
+
+# Every page is rebuilt (--all) so each is checked for warnings; notebook outputs come from
+# the execution cache when the notebook has not changed.
+test-book: $(STAMP)
+	$(OFFLINE) $(BOOK_BUILD) --all .
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters/
+
+clean:
+	rm -rf _build .pytest_cache

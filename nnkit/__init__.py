@@ -1,0 +1,23 @@
+"""nnkit: the small, tested numpy library behind the neural-networks textbook.
+
+Each module is one concept of the book and is taught in one chapter:
+
+=====================  ==================================================
+module                 chapter
+=====================  ==================================================
+``dimensionality``     1. Patterns, structure and the curse of dimensionality
+``activations``        2. The perceptron
+``perceptron``         2. The perceptron
+``logic``              3. Logic gates, XOR and building complexity
+``mlp``                4-6. Multilayer perceptrons, backpropagation, training
+``grid``               7-8. Convolution, pooling and CNN architectures
+``datasets``           every chapter (offline data only)
+=====================  ==================================================
+
+Importing ``nnkit`` imports numpy only: no torch, no ipywidgets, no downloads, and no change
+to global state (seeds and plot styles are functions a notebook calls).
+"""
+from nnkit import activations, datasets, dimensionality, grid, logic, mlp, perceptron
+
+__version__ = "0.1.0"
+__all__ = ["activations", "datasets", "dimensionality", "grid", "logic", "mlp", "perceptron"]

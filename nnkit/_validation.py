@@ -1,0 +1,128 @@
+"""Argument checks shared by every public function of nnkit.
+
+Each check names the argument it looked at and says what was expected, so that a reader
+sees ``ValueError: X must be 2-D (n_samples, n_features), got shape (3,)`` instead of a numpy
+traceback from deep inside a matrix product. Nothing is coerced silently: booleans and
+integers become floats (a lossless, expected conversion), anything else is refused.
+"""
+import numbers
+
+import numpy as np
+
+
+def as_float_array(value, name, ndim=None, allow_empty=False):
+    """Return ``value`` as a finite float ndarray, or raise an error naming ``name``.
+
+    Parameters
+    ----------
+    value : array-like
+        Numbers (bool, int or float); strings, objects and complex numbers are refused.
+    name : str
+        The argument's name, used in error messages.
+    ndim : int or tuple of int, optional
+        Allowed numbers of dimensions.
+    allow_empty : bool, default False
+        Whether an array with no elements is acceptable.
+
+    Returns
+    -------
+    ndarray of float64
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must contain real numbers, got dtype {arr.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            wanted = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {wanted}, got {arr.ndim}-D array of shape {arr.shape}")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one value")
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinity; expected finite numbers")
+    return arr
+
+
+def as_samples(X, name="X", n_features=None):
+    """Return ``X`` as a finite 2-D float array of shape (n_samples, n_features)."""
+    X = as_float_array(X, name, ndim=2)
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has no features (shape {X.shape})")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(
+            f"{name} must have {n_features} features (columns), got shape {X.shape}")
+    return X
+
+
+def as_labels(y, name="y", n_samples=None, n_classes=None):
+    """Return integer class labels ``y`` as a 1-D int array with values in ``[0, n_classes)``.
+
+    Float labels are refused rather than rounded: convert them with ``y.astype(int)``.
+    """
+    if y is None or isinstance(y, (str, bytes)):
+        raise TypeError(f"{name} must be an array of integer labels, got {type(y).__name__}")
+    y = np.asarray(y)
+    if y.dtype.kind not in "biu":
+        raise TypeError(
+            f"{name} must hold integer class labels, got dtype {y.dtype}"
+            " (convert with y.astype(int) if the values are whole numbers)")
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (n_samples,), got shape {y.shape}")
+    if y.size == 0:
+        raise ValueError(f"{name} is empty; expected at least one label")
+    if n_samples is not None and y.shape[0] != n_samples:
+        raise ValueError(f"{name} has {y.shape[0]} labels but X has {n_samples} samples")
+    y = y.astype(np.int64)
+    if n_classes is not None and (y.min() < 0 or y.max() >= n_classes):
+        bad = np.unique(y[(y < 0) | (y >= n_classes)])
+        expected = "0 or 1" if n_classes == 2 else f"integers in [0, {n_classes})"
+        raise ValueError(f"{name} must contain {expected}, got {bad.tolist()}")
+    return y
+
+
+def as_int(value, name, minimum=None, maximum=None):
+    """Return ``value`` as a Python int within ``[minimum, maximum]``; bools are refused."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def as_float(value, name, minimum=None, maximum=None, exclusive_minimum=False,
+             exclusive_maximum=False):
+    """Return ``value`` as a finite Python float within the given bounds."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if minimum is not None and (value < minimum or (exclusive_minimum and value == minimum)):
+        raise ValueError(f"{name} must be {'>' if exclusive_minimum else '>='} {minimum}, got {value}")
+    if maximum is not None and (value > maximum or (exclusive_maximum and value == maximum)):
+        raise ValueError(f"{name} must be {'<' if exclusive_maximum else '<='} {maximum}, got {value}")
+    return value
+
+
+def check_choice(value, name, options):
+    """Return ``value`` if it is one of ``options`` (a dict or sequence of names)."""
+    if not isinstance(value, str) or value not in options:
+        known = ", ".join(repr(o) for o in options)
+        raise ValueError(f"unknown {name} {value!r}; expected one of {known}")
+    return value
+
+
+def as_rng(random_state, name="random_state"):
+    """Return a ``numpy.random.Generator`` from None, a non-negative int or a Generator."""
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        return np.random.default_rng(random_state)
+    return np.random.default_rng(as_int(random_state, name, minimum=0))

@@ -1,0 +1,623 @@
+"""Multilayer perceptrons trained with hand-written backpropagation.
+
+Rows of ``X`` are samples. Layer l computes its weighted input z = a @ W + b from the previous
+layer's output a (``W`` of shape (n_in, n_out), ``b`` of shape (n_out,)) and its output h(z).
+The output layer fits the task:
+
+=========  ====================  =====================================  ==================
+output     targets y             loss (mean over samples)               output error ∂J/∂z
+=========  ====================  =====================================  ==================
+softmax    int labels 0..K−1     −ln p̂(true class)                      (p̂ − Y) / N
+sigmoid    0/1 labels            −[y ln ŷ + (1 − y) ln(1 − ŷ)]           (ŷ − y) / N
+linear     real numbers          Σ_k (ŷ_k − y_k)²                       2 (ŷ − y) / N
+=========  ====================  =====================================  ==================
+
+plus l2 · Σ‖W‖² over the weight matrices (not the biases) when l2 > 0. Backpropagation sends
+the error signal δ back through the layers, δ^[l] = (δ^[l+1] Wᵀ) ⊙ h'(z^[l]), and each weight
+gradient is ∂J/∂W = aᵀ δ: the chain rule, evaluated for a whole mini-batch with matrices.
+
+Taught in: chapter 4, "Multilayer perceptrons" (chapters/04-multilayer-perceptrons); trained in
+chapter 5, "Training: loss, gradient descent and backpropagation" (chapters/05-backpropagation)
+and chapter 6, "Training in practice" (chapters/06-training-in-practice).
+"""
+import copy
+from collections import namedtuple
+
+import numpy as np
+
+from nnkit import activations
+from nnkit._validation import (as_float, as_float_array, as_int, as_labels, as_rng,
+                               as_samples, check_choice)
+
+
+def cross_entropy(z, Y):
+    """Mean cross-entropy −ln p̂(true class) of softmax outputs, from the logits ``z``.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, K)
+        Weighted inputs of the output layer.
+    Y : ndarray of shape (n_samples, K)
+        One-hot targets.
+
+    Returns
+    -------
+    float
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-(Y * log_p).sum(axis=1).mean())
+
+
+def binary_cross_entropy(z, Y):
+    """Mean binary cross-entropy of sigmoid outputs, from the logits ``z``.
+
+    Uses −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = ln(1 + e^z) − y z, which never takes ln 0.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_outputs)
+    Y : ndarray of shape (n_samples, n_outputs), values 0 or 1
+
+    Returns
+    -------
+    float
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    return float((np.logaddexp(0.0, z) - Y * z).sum(axis=1).mean())
+
+
+def squared_error(z, Y):
+    """Mean over samples of the squared error summed over outputs.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_outputs)
+        Outputs of the linear output layer.
+    Y : ndarray of shape (n_samples, n_outputs)
+
+    Returns
+    -------
+    float
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    return float(((z - Y) ** 2).sum(axis=1).mean())
+
+
+_Output = namedtuple("_Output", "activation loss error")
+
+# name -> (activation of the logits, loss of the logits, per-sample error ∂loss/∂z from outputs)
+OUTPUTS = {
+    "softmax": _Output(activations.softmax, cross_entropy, lambda a, Y: a - Y),
+    "sigmoid": _Output(activations.sigmoid, binary_cross_entropy, lambda a, Y: a - Y),
+    "linear": _Output(activations.linear, squared_error, lambda a, Y: 2.0 * (a - Y)),
+}
+
+HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh", "sigmoid", "linear")
+
+
+class SGD:
+    """Plain gradient descent: θ ← θ − η ∇J.
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+
+    def __init__(self, learning_rate):
+        self.learning_rate = learning_rate
+
+    def step(self, params, grads):
+        """Update every array of ``params`` in place from the matching gradient."""
+        for theta, nabla in zip(params, grads):
+            theta -= self.learning_rate * nabla
+
+
+class Momentum(SGD):
+    """Gradient descent on a smoothed gradient: v ← βv + ∇J, θ ← θ − η v (2× memory).
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+
+    def __init__(self, learning_rate, beta=0.9):
+        super().__init__(learning_rate)
+        self.beta = beta
+        self.velocity = None
+
+    def step(self, params, grads):
+        if self.velocity is None:
+            self.velocity = [np.zeros_like(theta) for theta in params]
+        for theta, nabla, v in zip(params, grads, self.velocity):
+            v *= self.beta
+            v += nabla
+            theta -= self.learning_rate * v
+
+
+class Adam(SGD):
+    """Adam: momentum on the gradient and on its square, bias-corrected (3× memory).
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+
+    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(learning_rate)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m = self.v = None
+        self.t = 0
+
+    def step(self, params, grads):
+        if self.m is None:
+            self.m = [np.zeros_like(theta) for theta in params]
+            self.v = [np.zeros_like(theta) for theta in params]
+        self.t += 1
+        for theta, nabla, m, v in zip(params, grads, self.m, self.v):
+            m += (1 - self.beta1) * (nabla - m)
+            v += (1 - self.beta2) * (nabla ** 2 - v)
+            m_hat = m / (1 - self.beta1 ** self.t)
+            v_hat = v / (1 - self.beta2 ** self.t)
+            theta -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+INITIALIZATIONS = ("auto", "he", "xavier", "zeros")
+
+
+def _init_layer(n_in, n_out, init, rng):
+    """Weights N(0, 2/n_in) (He), N(0, 2/(n_in + n_out)) (Xavier) or 0; biases 0."""
+    if init == "zeros":
+        return np.zeros((n_in, n_out)), np.zeros(n_out)
+    var = 2.0 / n_in if init == "he" else 2.0 / (n_in + n_out)
+    return rng.normal(0.0, np.sqrt(var), size=(n_in, n_out)), np.zeros(n_out)
+
+
+class MLP:
+    """A fully connected feed-forward network.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first: ``[784, 200, 10]`` has 784 inputs, one hidden layer
+        of 200 units and 10 outputs.
+    hidden_activation : str, default "relu"
+        One of ``HIDDEN_ACTIVATIONS``.
+    output : {"softmax", "sigmoid", "linear"}, default "softmax"
+        Output layer and loss: K-class classification, binary (or multi-label)
+        classification, regression.
+    random_state : int, numpy.random.Generator or None
+        Seeds the initial weights.
+    init : {"auto", "he", "xavier", "zeros"}, default "auto"
+        Initial weights: He for ReLU-like hidden units, Xavier otherwise ("auto"), or all
+        zeros (to see symmetry break training).
+
+    Attributes
+    ----------
+    params : list of (W, b)
+        ``W`` of shape (n_in, n_out) and ``b`` of shape (n_out,) for each layer.
+    history_ : dict
+        The history of the last ``fit``.
+
+    Examples
+    --------
+    >>> model = MLP([2, 8, 1], hidden_activation="tanh", output="sigmoid", random_state=0)
+    >>> model.n_params
+    33
+
+    Taught in: chapter 4, "Multilayer perceptrons" (chapters/04-multilayer-perceptrons).
+    """
+
+    def __init__(self, layer_sizes, hidden_activation="relu", output="softmax",
+                 random_state=None, init="auto"):
+        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+            raise TypeError(f"layer_sizes must be a list of ints, got {type(layer_sizes).__name__}")
+        if len(layer_sizes) < 2:
+            raise ValueError("layer_sizes must list at least the inputs and the outputs, "
+                             f"got {list(layer_sizes)}")
+        self.layer_sizes = [as_int(n, f"layer_sizes[{i}]", minimum=1)
+                            for i, n in enumerate(layer_sizes)]
+        self.hidden_activation = check_choice(hidden_activation, "hidden_activation",
+                                              HIDDEN_ACTIVATIONS)
+        self.output = check_choice(output, "output", OUTPUTS)
+        if output == "softmax" and self.layer_sizes[-1] < 2:
+            raise ValueError("a softmax output needs at least 2 units (layer_sizes[-1]); "
+                             "use output='sigmoid' for two classes with one unit")
+        init = check_choice(init, "init", INITIALIZATIONS)
+        if init == "auto":
+            init = "he" if hidden_activation in ("relu", "leaky_relu", "elu") else "xavier"
+        self.init = init
+        rng = as_rng(random_state)
+        self._params = [_init_layer(n_in, n_out, init, rng)
+                        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])]
+        self._h = activations.get(hidden_activation)
+        self._dh = activations.derivative(hidden_activation)
+        self._out = OUTPUTS[output]
+
+    # ------------------------------------------------------------------ parameters
+    @property
+    def params(self):
+        """The weights: a list of ``(W, b)``, one per layer (the arrays themselves)."""
+        return self._params
+
+    @params.setter
+    def params(self, new_params):
+        if not isinstance(new_params, (list, tuple)) or len(new_params) != len(self._params):
+            raise ValueError(f"params must be a list of {len(self._params)} (W, b) pairs")
+        checked = []
+        for l, (pair, (W, b)) in enumerate(zip(new_params, self._params)):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise ValueError(f"params[{l}] must be a (W, b) pair")
+            W_new = as_float_array(pair[0], f"params[{l}][0] (W)", ndim=2)
+            b_new = as_float_array(pair[1], f"params[{l}][1] (b)", ndim=1)
+            if W_new.shape != W.shape or b_new.shape != b.shape:
+                raise ValueError(f"params[{l}] must have shapes W {W.shape} and b {b.shape}, "
+                                 f"got {W_new.shape} and {b_new.shape}")
+            checked.append((W_new, b_new))
+        self._params = checked
+
+    @property
+    def n_params(self):
+        """Number of trainable numbers: Σ over layers of n_in · n_out + n_out."""
+        return sum(W.size + b.size for W, b in self._params)
+
+    def _flat(self):
+        return [theta for pair in self._params for theta in pair]
+
+    # ------------------------------------------------------------------ forward pass
+    def _check_X(self, X):
+        return as_samples(X, "X", n_features=self.layer_sizes[0])
+
+    def _targets(self, y, n_samples, name="y"):
+        """The target matrix Y of shape (n_samples, n_outputs) for this model's output."""
+        n_out = self.layer_sizes[-1]
+        if self.output == "softmax":
+            return np.eye(n_out)[as_labels(y, name, n_samples, n_classes=n_out)]
+        if self.output == "sigmoid":
+            if n_out == 1 and np.ndim(y) == 1:
+                return as_labels(y, name, n_samples, n_classes=2)[:, None].astype(np.float64)
+            Y = np.asarray(y)
+            if Y.ndim != 2 or Y.shape != (n_samples, n_out):
+                raise ValueError(f"{name} must have shape ({n_samples},) for one sigmoid output "
+                                 f"or ({n_samples}, {n_out}), got {Y.shape}")
+            as_labels(Y.ravel(), name, n_classes=2)
+            return Y.astype(np.float64)
+        Y = as_float_array(y, name, ndim=(1, 2))
+        Y = Y[:, None] if Y.ndim == 1 else Y
+        if Y.shape != (n_samples, n_out):
+            raise ValueError(f"{name} must have shape ({n_samples},) or ({n_samples}, {n_out}), "
+                             f"got {np.shape(y)}")
+        return Y
+
+    def _forward(self, X, masks=None):
+        """Weighted inputs z and outputs a of every layer (a[0] is X)."""
+        a, zs, outputs = X, [], [X]
+        last = len(self._params) - 1
+        for l, (W, b) in enumerate(self._params):
+            z = a @ W + b
+            if l < last:
+                a = self._h(z) if masks is None else self._h(z) * masks[l]
+            else:
+                a = self._out.activation(z)
+            zs.append(z)
+            outputs.append(a)
+        return zs, outputs
+
+    def forward(self, X):
+        """Output of the last layer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            Class probabilities (softmax), probabilities of class 1 (sigmoid) or
+            predictions (linear).
+        """
+        return self._forward(self._check_X(X))[1][-1]
+
+    __call__ = forward
+
+    def _loss(self, X, Y, l2):
+        zs, _ = self._forward(X)
+        penalty = l2 * sum(float(np.sum(W ** 2)) for W, _ in self._params)
+        return self._out.loss(zs[-1], Y) + penalty
+
+    def loss(self, X, y, l2=0.0):
+        """Mean loss over the samples, plus l2 · Σ‖W‖² if ``l2 > 0``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        l2 : float, default 0.0
+
+        Returns
+        -------
+        float
+
+        Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+        (chapters/05-backpropagation).
+        """
+        X = self._check_X(X)
+        return self._loss(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0))
+
+    # ------------------------------------------------------------------ backpropagation
+    def _backprop(self, X, Y, l2, masks=None):
+        zs, outputs = self._forward(X, masks)
+        delta = self._out.error(outputs[-1], Y) / X.shape[0]  # ∂J/∂z of the output layer
+        grads = []
+        for l in reversed(range(len(self._params))):
+            W, _ = self._params[l]
+            grads.append((outputs[l].T @ delta + 2.0 * l2 * W, delta.sum(axis=0)))
+            if l > 0:
+                delta = (delta @ W.T) * self._dh(zs[l - 1])
+                if masks is not None:
+                    delta = delta * masks[l - 1]
+        return grads[::-1]
+
+    def gradients(self, X, y, l2=0.0):
+        """Gradients of ``loss(X, y, l2)`` by backpropagation.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        l2 : float, default 0.0
+
+        Returns
+        -------
+        list of (dW, db)
+            Matching ``params``: ``dW`` of shape (n_in, n_out), ``db`` of shape (n_out,).
+
+        Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+        (chapters/05-backpropagation).
+        """
+        X = self._check_X(X)
+        return self._backprop(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0))
+
+    # ------------------------------------------------------------------ training
+    def fit(self, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2=0.0,
+            validation_data=None, early_stopping=None, dropout=0.0, random_state=None):
+        """Train by gradient descent on mini-batches.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        epochs : int
+            Passes over the training data.
+        learning_rate : float
+            Step size η > 0.
+        batch_size : int or None, default None
+            None: full-batch gradient descent (1 update per epoch); 1: stochastic gradient
+            descent (N updates); B: mini-batch (⌈N / B⌉ updates).
+        optimizer : {"sgd", "momentum", "adam"}, default "sgd"
+        l2 : float, default 0.0
+            Weight of the penalty l2 · Σ‖W‖².
+        validation_data : (X_val, y_val) or None
+            Evaluated after every epoch.
+        early_stopping : int or None
+            Patience: stop after this many epochs without a lower validation loss and
+            restore the best weights. Needs ``validation_data``.
+        dropout : float in [0, 1), default 0.0
+            Probability of zeroing each hidden unit during training (inverted dropout: the
+            kept units are scaled by 1 / (1 − dropout), so all units are used unscaled at
+            test time).
+        random_state : int, numpy.random.Generator or None
+            Seeds the shuffling and the dropout masks.
+
+        Returns
+        -------
+        dict
+            ``loss`` and ``score`` per epoch on the training data (the mean data loss, without
+            the l2 penalty, and accuracy or R²), ``val_loss`` and ``val_score`` if
+            ``validation_data`` is given, ``updates_per_epoch``, ``epochs_run`` and
+            ``best_epoch`` (0-based, by validation loss; None without validation data).
+
+        Raises
+        ------
+        ValueError
+            For bad arguments, and when training diverges (the loss becomes infinite or NaN:
+            the learning rate is too large).
+
+        Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+        (chapters/05-backpropagation).
+        """
+        X = self._check_X(X)
+        Y = self._targets(y, X.shape[0])
+        epochs = as_int(epochs, "epochs", minimum=1)
+        learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0,
+                                 exclusive_minimum=True)
+        n = X.shape[0]
+        batch_size = n if batch_size is None else as_int(batch_size, "batch_size", 1, n)
+        opt = OPTIMIZERS[check_choice(optimizer, "optimizer", OPTIMIZERS)](learning_rate)
+        l2 = as_float(l2, "l2", minimum=0.0)
+        dropout = as_float(dropout, "dropout", minimum=0.0, maximum=1.0, exclusive_maximum=True)
+        val = self._check_validation(validation_data)
+        if early_stopping is not None:
+            early_stopping = as_int(early_stopping, "early_stopping", minimum=1)
+            if val is None:
+                raise ValueError("early_stopping needs validation_data")
+        rng = as_rng(random_state)
+
+        history = {"loss": [], "score": [], "updates_per_epoch": -(-n // batch_size)}
+        if val is not None:
+            history.update(val_loss=[], val_score=[])
+        best_loss, best_params, best_epoch = np.inf, None, None
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+            for epoch in range(epochs):
+                self._train_epoch(X, Y, batch_size, opt, l2, dropout, rng, epoch)
+                history["loss"].append(self._out.loss(self._forward(X)[0][-1], Y))
+                history["score"].append(self._score(X, Y))
+                if not np.isfinite(history["loss"][-1]):
+                    raise self._divergence(epoch, learning_rate)
+                if val is None:
+                    continue
+                history["val_loss"].append(self._out.loss(self._forward(val[0])[0][-1], val[1]))
+                history["val_score"].append(self._score(*val))
+                if history["val_loss"][-1] < best_loss:
+                    best_loss, best_epoch = history["val_loss"][-1], epoch
+                    best_params = copy.deepcopy(self._params)
+                elif early_stopping is not None and epoch - best_epoch >= early_stopping:
+                    break
+        if early_stopping is not None and best_params is not None:
+            self._params = best_params
+        history["epochs_run"] = len(history["loss"])
+        history["best_epoch"] = best_epoch
+        self.history_ = history
+        return history
+
+    def _check_validation(self, validation_data):
+        if validation_data is None:
+            return None
+        if not isinstance(validation_data, (list, tuple)) or len(validation_data) != 2:
+            raise TypeError("validation_data must be a pair (X_val, y_val)")
+        X_val = as_samples(validation_data[0], "validation_data[0] (X_val)",
+                           n_features=self.layer_sizes[0])
+        return X_val, self._targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)")
+
+    def _train_epoch(self, X, Y, batch_size, opt, l2, dropout, rng, epoch):
+        order = rng.permutation(X.shape[0])
+        try:
+            for start in range(0, X.shape[0], batch_size):
+                idx = order[start:start + batch_size]
+                masks = self._dropout_masks(len(idx), dropout, rng) if dropout else None
+                grads = self._backprop(X[idx], Y[idx], l2, masks)
+                opt.step(self._flat(), [g for pair in grads for g in pair])
+        except ValueError as err:  # arguments were checked: a non-finite z means divergence
+            raise self._divergence(epoch, opt.learning_rate) from err
+
+    def _dropout_masks(self, n_samples, dropout, rng):
+        return [(rng.random((n_samples, n_units)) >= dropout) / (1.0 - dropout)
+                for n_units in self.layer_sizes[1:-1]]
+
+    @staticmethod
+    def _divergence(epoch, learning_rate):
+        return ValueError(f"training diverged in epoch {epoch}: the loss became infinite or NaN;"
+                          f" learning_rate={learning_rate} is too large, try a smaller one")
+
+    # ------------------------------------------------------------------ prediction
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray
+            Shape (n_samples, K) for softmax; (n_samples,) with P(y = 1) for one sigmoid
+            output, else (n_samples, n_outputs).
+        """
+        if self.output == "linear":
+            raise ValueError("predict_proba needs output='softmax' or 'sigmoid'; "
+                             "this model has output='linear' (use predict)")
+        p = self.forward(X)
+        return p[:, 0] if self.output == "sigmoid" and p.shape[1] == 1 else p
+
+    def _predict(self, out):
+        if self.output == "softmax":
+            return out.argmax(axis=1)
+        if self.output == "sigmoid":
+            return (out >= 0.5).astype(np.int64)
+        return out
+
+    def predict(self, X):
+        """Predicted labels (argmax for softmax, p ≥ 0.5 for sigmoid) or values (linear).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,), or (n_samples, n_outputs) for several sigmoid or
+        linear outputs
+        """
+        out = self._predict(self.forward(X))
+        return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
+
+    def _score(self, X, Y):
+        out = self._forward(X)[1][-1]
+        if self.output == "softmax":
+            return float(np.mean(out.argmax(axis=1) == Y.argmax(axis=1)))
+        if self.output == "sigmoid":
+            return float(np.mean(self._predict(out) == Y))
+        ss_res = ((Y - out) ** 2).sum(axis=0)
+        ss_tot = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
+        return float(np.mean(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
+
+    def score(self, X, y):
+        """Accuracy for classification; R² (averaged over outputs) for regression.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+
+        Returns
+        -------
+        float
+        """
+        X = self._check_X(X)
+        return self._score(X, self._targets(y, X.shape[0]))
+
+    def __repr__(self):
+        return (f"MLP(layer_sizes={self.layer_sizes}, hidden_activation="
+                f"{self.hidden_activation!r}, output={self.output!r}, n_params={self.n_params})")
+
+
+def gradient_check(model, X, y, eps=1e-6, l2=0.0):
+    """Compare ``model.gradients`` with central finite differences.
+
+    For every parameter array θ, the numerical gradient is
+    (J(θ + ε e_i) − J(θ − ε e_i)) / 2ε for each entry i; the error of that array is
+    ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) (0 when both vanish).
+
+    Parameters
+    ----------
+    model : MLP
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    eps : float, default 1e-6
+    l2 : float, default 0.0
+
+    Returns
+    -------
+    float
+        The largest relative error over all parameter arrays (around 1e-7 or below when
+        backpropagation is right).
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    eps = as_float(eps, "eps", minimum=0.0, exclusive_minimum=True)
+    X = model._check_X(X)
+    Y = model._targets(y, X.shape[0])
+    l2 = as_float(l2, "l2", minimum=0.0)
+    analytic = [g for pair in model._backprop(X, Y, l2) for g in pair]
+    worst = 0.0
+    for theta, g in zip(model._flat(), analytic):
+        numeric = np.zeros_like(theta)
+        for i in np.ndindex(theta.shape):
+            original = theta[i]
+            theta[i] = original + eps
+            j_plus = model._loss(X, Y, l2)
+            theta[i] = original - eps
+            j_minus = model._loss(X, Y, l2)
+            theta[i] = original
+            numeric[i] = (j_plus - j_minus) / (2 * eps)
+        scale = np.linalg.norm(g) + np.linalg.norm(numeric)
+        if scale > 0:
+            worst = max(worst, float(np.linalg.norm(g - numeric) / scale))
+    return worst

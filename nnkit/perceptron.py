@@ -1,0 +1,207 @@
+"""The perceptron: one artificial neuron and Rosenblatt's learning rule.
+
+A perceptron extends its input with a constant 1, x = (1, x1, ..., xk), so that the bias is the
+weight w0; its net input is z = wᵀx and its output h(z). With the step activation it is a linear
+classifier: the hyperplane z = 0 splits the input space into the points it labels 1 and 0.
+
+The learning rule (labels 1 = set P, 0 = set N): pick a random x; if x ∈ P and wᵀx < 0 then
+w ← w + x; if x ∈ N and wᵀx ≥ 0 then w ← w − x; stop when every point is classified correctly.
+
+Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+"""
+import numpy as np
+
+from nnkit import activations
+from nnkit._validation import as_float, as_float_array, as_int, as_labels, as_rng, as_samples
+
+
+def extend(X):
+    """Prepend the constant input 1 to every sample: x = (1, x1, ..., xk).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features + 1)
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    X = as_samples(X)
+    return np.hstack([np.ones((X.shape[0], 1)), X])
+
+
+def update(w, x, label):
+    """Apply the perceptron rule to one extended sample.
+
+    Parameters
+    ----------
+    w : ndarray of shape (n_features + 1,)
+        Extended weights (w0, w1, ..., wk); w0 is the bias.
+    x : ndarray of shape (n_features + 1,)
+        Extended sample (1, x1, ..., xk).
+    label : {0, 1}
+        The sample's class: 1 for the set P, 0 for the set N.
+
+    Returns
+    -------
+    w_new : ndarray of shape (n_features + 1,)
+        ``w + x`` for a misclassified point of P, ``w − x`` for one of N, else ``w`` unchanged.
+    updated : bool
+        Whether the point was misclassified (and ``w`` changed).
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    w = as_float_array(w, "w", ndim=1)
+    x = as_float_array(x, "x", ndim=1)
+    if x.shape != w.shape:
+        raise ValueError(f"x must have the shape of w {w.shape}, got {x.shape}")
+    label = as_int(label, "label", minimum=0, maximum=1)
+    z = w @ x
+    if label == 1 and z < 0:
+        return w + x, True
+    if label == 0 and z >= 0:
+        return w - x, True
+    return w, False
+
+
+class Perceptron:
+    """One neuron: output h(wᵀx + b) for each row x of ``X``.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_inputs,)
+        Input weights w1, ..., wk.
+    bias : float, default 0.0
+        The bias w0 (the weight of the constant input 1).
+    activation : str, default "step"
+        A name from ``nnkit.activations.ACTIVATIONS`` (not "softmax", which needs a layer).
+
+    Attributes
+    ----------
+    converged_ : bool
+        After ``fit``: whether an epoch passed with no misclassification.
+    errors_ : list of int
+        After ``fit``: how many points were misclassified (so updated) in each epoch.
+
+    Examples
+    --------
+    >>> OR = Perceptron([1, 1], bias=-0.5)
+    >>> OR.predict([[0, 0], [0, 1], [1, 0], [1, 1]])
+    array([0, 1, 1, 1])
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+
+    def __init__(self, weights, bias=0.0, activation="step"):
+        self.weights = as_float_array(weights, "weights", ndim=1)
+        self.bias = as_float(bias, "bias")
+        if activation == "softmax":
+            raise ValueError("activation 'softmax' needs a layer of units; use nnkit.mlp.MLP")
+        self._h = activations.get(activation)
+        self.activation = activation
+
+    @classmethod
+    def zeros(cls, n_inputs, activation="step"):
+        """An untrained perceptron with all weights and the bias 0.
+
+        Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+        """
+        return cls(np.zeros(as_int(n_inputs, "n_inputs", minimum=1)), 0.0, activation)
+
+    @classmethod
+    def random(cls, n_inputs, scale=1.0, activation="step", random_state=None):
+        """An untrained perceptron with weights and bias drawn from N(0, scale²).
+
+        Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+        """
+        n_inputs = as_int(n_inputs, "n_inputs", minimum=1)
+        scale = as_float(scale, "scale", minimum=0.0)
+        w = as_rng(random_state).normal(0.0, scale, size=n_inputs + 1)
+        return cls(w[1:], w[0], activation)
+
+    @property
+    def n_inputs(self):
+        """Number of inputs k (without the constant 1)."""
+        return self.weights.shape[0]
+
+    @property
+    def extended_weights(self):
+        """(w0, w1, ..., wk): the bias followed by the input weights."""
+        return np.concatenate([[self.bias], self.weights])
+
+    def net_input(self, X):
+        """Weighted input z = X @ weights + bias.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return as_samples(X, n_features=self.n_inputs) @ self.weights + self.bias
+
+    def predict(self, X):
+        """Output h(z) for each sample (ints 0/1 for step, ±1 for sign).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return self._h(self.net_input(X))
+
+    def fit(self, X, y, max_epochs=100, random_state=None):
+        """Train with the perceptron rule, starting from the current weights.
+
+        Each epoch visits every sample once in a random order (picking random points without
+        repeats); a misclassified point is added to or subtracted from the extended weights.
+        Training stops after the first epoch without a mistake, or after ``max_epochs``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of int of shape (n_samples,)
+            Labels 1 (the set P) or 0 (the set N).
+        max_epochs : int, default 100
+        random_state : int, numpy.random.Generator or None
+            Seeds the order in which points are picked.
+
+        Returns
+        -------
+        self
+            With ``converged_`` and ``errors_`` set.
+
+        Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+        """
+        if not self.weights.flags.writeable:
+            raise ValueError("this perceptron is a constant (such as a logic gate) and cannot be "
+                             "trained; create your own, e.g. Perceptron.zeros(n_inputs)")
+        X1 = extend(as_samples(X, n_features=self.n_inputs))
+        y = as_labels(y, n_samples=X1.shape[0], n_classes=2)
+        max_epochs = as_int(max_epochs, "max_epochs", minimum=1)
+        rng = as_rng(random_state)
+        w = self.extended_weights
+        self.errors_ = []
+        for _ in range(max_epochs):
+            n_errors = 0
+            for i in rng.permutation(X1.shape[0]):
+                w, updated = update(w, X1[i], y[i])
+                n_errors += updated
+            self.errors_.append(n_errors)
+            if n_errors == 0:
+                break
+        self.bias, self.weights = float(w[0]), w[1:]
+        self.converged_ = self.errors_[-1] == 0
+        return self
+
+    def __repr__(self):
+        w = np.array2string(self.weights, precision=3, separator=", ")
+        return f"Perceptron(weights={w}, bias={self.bias:.3g}, activation={self.activation!r})"
+

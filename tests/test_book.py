@@ -1,0 +1,76 @@
+"""The book builds with warnings as errors and its pages need nothing from the network."""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc["parts"]:
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory):
+    jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
+    out = tmp_path_factory.mktemp("book")
+    result = subprocess.run(
+        [jupyter_book, "build", "--warningiserror", "--nitpick", "--keep-going", "--all",
+         "--path-output", str(out), str(ROOT)],
+        capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return out / "_build" / "html"
+
+
+def test_every_page_of_the_table_of_contents_is_built(html):
+    for name in toc_files():
+        assert (ROOT / name).with_suffix(".md").exists() or (ROOT / name).with_suffix(".ipynb").exists()
+        assert (html / name).with_suffix(".html").exists(), name
+
+
+def test_one_slot_per_syllabus_chapter():
+    chapters = [f for f in toc_files() if f.startswith("chapters/") and not f.endswith("00-getting-started")]
+    assert [int(Path(f).name[:2]) for f in chapters] == list(range(1, 11))
+
+
+EXTERNAL_ASSET = re.compile(
+    r"<script[^>]+src=\"(https?:)?//|<link[^>]+href=\"(https?:)?//[^\"]+\.(css|woff2?|ttf|js)|"
+    r"@import\s+url\((https?:)?//|<img[^>]+src=\"(https?:)?//")
+
+
+def test_pages_load_no_script_style_or_font_from_the_network(html):
+    pages = list(html.rglob("*.html"))
+    assert len(pages) >= len(toc_files())
+    for page in pages:
+        found = EXTERNAL_ASSET.search(page.read_text(encoding="utf-8"))
+        assert found is None, f"{page.relative_to(html)} loads {found.group(0)!r}"
+    for sheet in html.rglob("*.css"):
+        assert not re.search(r"url\((['\"]?)(https?:)?//", sheet.read_text(encoding="utf-8")), sheet
+
+
+def test_mathematics_is_rendered_by_a_local_mathjax(html):
+    assert (html / "_static" / "tex-svg.js").stat().st_size > 1_000_000
+    intro = (html / "intro.html").read_text(encoding="utf-8")
+    assert re.search(r"<script[^>]+src=\"_static/tex-svg\.js", intro)
+    assert "mathjax@3" not in intro
+
+
+def test_notebooks_were_executed_into_the_page(html):
+    page = (html / "chapters" / "00-getting-started.html").read_text(encoding="utf-8")
+    assert "(1797, 64)" in page  # an output computed when the book was built
+
+
+def test_bibliography_lists_the_syllabus_references(html):
+    page = (html / "references.html").read_text(encoding="utf-8")
+    for author in ["McCulloch", "Rosenblatt", "Rumelhart", "Linnainmaa", "Bishop", "Géron",
+                   "Lindholm", "Nielsen", "Simonyan", "He", "Smith", "Sze", "Hubel"]:
+        assert author in page, author

@@ -1,0 +1,223 @@
+"""Tests of nnkit.datasets: values, shapes and the promises each generator makes.
+
+Separability is checked by scikit-learn (Perceptron, linear SVM), truth tables against tables
+written out by hand, and every packaged data set is loaded the way the book loads it: offline.
+"""
+import numpy as np
+import pytest
+from sklearn.linear_model import Perceptron
+from sklearn.svm import SVC
+
+from nnkit import datasets
+
+
+def test_salary_table_holds_the_three_people():
+    table = datasets.salary_table()
+    assert list(table) == ["Age", "Height", "Weight", "Gender", "Postcode", "Salary"]
+    np.testing.assert_array_equal(table["Age"], [30, 40, 35])
+    np.testing.assert_allclose(table["Height"], [1.68, 1.78, 1.70])
+    np.testing.assert_allclose(table["Weight"], [75, 70, 85])
+    np.testing.assert_array_equal(table["Gender"], ["M", "F", "M"])
+    np.testing.assert_array_equal(table["Postcode"], ["EC2Y 8DS", "E14 0QR", "WC2H 8LH"])
+    np.testing.assert_array_equal(table["Salary"], [100, 200, 150])
+    n_samples, n_predictors = len(table["Salary"]), len(table) - 1
+    assert (n_samples, n_predictors) == (3, 5)  # short and wide: N < d
+
+
+def test_salary_table_returns_fresh_arrays():
+    datasets.salary_table()["Salary"][0] = 0
+    assert datasets.salary_table()["Salary"][0] == 100
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("AND", [0, 0, 0, 1]),
+    ("OR", [0, 1, 1, 1]),
+    ("NAND", [1, 1, 1, 0]),
+    ("NOR", [1, 0, 0, 0]),
+    ("XOR", [0, 1, 1, 0]),
+])
+def test_two_input_truth_tables(name, expected):
+    X, y = datasets.logic_table(name)
+    np.testing.assert_array_equal(X, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    np.testing.assert_array_equal(y, expected)
+    assert X.dtype.kind == "i" and y.dtype.kind == "i"
+
+
+def test_not_truth_table_and_case_insensitive_names():
+    X, y = datasets.logic_table("not")
+    np.testing.assert_array_equal(X, [[0], [1]])
+    np.testing.assert_array_equal(y, [1, 0])
+
+
+def test_unknown_gate_lists_the_known_ones():
+    with pytest.raises(ValueError, match="'AND'.*'XOR'"):
+        datasets.logic_table("XNOR")
+    with pytest.raises(ValueError, match="gate"):
+        datasets.logic_table(None)
+
+
+@pytest.mark.parametrize("n_samples, n_features, margin, seed", [
+    (100, 2, 0.1, 0), (60, 2, 0.4, 1), (200, 5, 0.05, 2), (300, 20, 0.2, 3), (2, 3, 0.1, 4),
+])
+def test_linearly_separable_data_is_separable_with_the_margin(n_samples, n_features, margin, seed):
+    X, y = datasets.make_linearly_separable(n_samples, n_features, margin, random_state=seed)
+    assert X.shape == (n_samples, n_features) and y.shape == (n_samples,)
+    assert y.dtype.kind == "i" and set(np.unique(y)) == {0, 1}
+    assert abs(np.sum(y == 1) - np.sum(y == 0)) <= 1
+    assert np.all(np.abs(X) <= 1)
+    perceptron = Perceptron(max_iter=1000, tol=None, random_state=0).fit(X, y)
+    assert perceptron.score(X, y) == 1.0
+    # A (nearly) hard-margin linear SVM finds the widest gap; ours must be at least `margin`.
+    svm = SVC(kernel="linear", C=1e6).fit(X, y)
+    assert svm.score(X, y) == 1.0
+    assert 1 / np.linalg.norm(svm.coef_) >= margin * 0.999
+
+
+def test_separability_check_can_fail_on_xor():
+    X, y = datasets.make_xor(n_samples=200, noise=0.1, random_state=0)
+    assert Perceptron(max_iter=1000, tol=None, random_state=0).fit(X, y).score(X, y) < 1.0
+
+
+def test_xor_labels_follow_the_quadrant_rule():
+    X, y = datasets.make_xor(n_samples=400, noise=0.1, random_state=0)
+    assert X.shape == (400, 2) and y.dtype.kind == "i"
+    np.testing.assert_array_equal(y, (np.sign(X[:, 0]) != np.sign(X[:, 1])).astype(int))
+    np.testing.assert_array_equal(np.bincount(y), [200, 200])
+
+
+def test_xor_without_noise_sits_on_the_four_corners():
+    X, y = datasets.make_xor(n_samples=8, noise=0.0, random_state=0)
+    corners, counts = np.unique(X, axis=0, return_counts=True)
+    np.testing.assert_array_equal(corners, [[-1, -1], [-1, 1], [1, -1], [1, 1]])
+    np.testing.assert_array_equal(counts, [2, 2, 2, 2])
+    np.testing.assert_array_equal(y, X[:, 0] != X[:, 1])
+
+
+def test_blobs_around_default_and_given_centres():
+    X, y = datasets.make_blobs(n_samples=3000, centers=3, spread=0.3, random_state=0)
+    angle = 2 * np.pi * np.arange(3) / 3
+    centres = 2 * np.column_stack([np.cos(angle), np.sin(angle)])
+    np.testing.assert_array_equal(np.bincount(y), [1000, 1000, 1000])
+    for k in range(3):
+        np.testing.assert_allclose(X[y == k].mean(axis=0), centres[k], atol=0.05)
+        np.testing.assert_allclose(X[y == k].std(axis=0), 0.3, rtol=0.1)
+    X, y = datasets.make_blobs(n_samples=10, centers=[[0, 0, 0], [5, 5, 5]], spread=0.0)
+    np.testing.assert_array_equal(X, 5.0 * y[:, None] * np.ones((1, 3)))
+
+
+def test_spirals_interleave_on_the_stated_curves():
+    X, y = datasets.make_spirals(n_samples=300, n_turns=1.5, noise=0.0, random_state=0)
+    assert X.shape == (300, 2) and np.bincount(y).tolist() == [150, 150]
+    r = np.linalg.norm(X, axis=1)
+    assert np.all(r <= 1)
+    # Without noise, every point has angle 2 pi n_turns r + pi y (mod 2 pi).
+    phase = np.arctan2(X[:, 1], X[:, 0]) - (2 * np.pi * 1.5 * r + np.pi * y)
+    np.testing.assert_allclose(np.cos(phase), 1.0, atol=1e-9)
+    noisy, _ = datasets.make_spirals(n_samples=300, noise=0.2, random_state=0)
+    assert not np.allclose(noisy, X)
+
+
+@pytest.mark.parametrize("size, length", [(8, 3), (5, 5), (10, 2)])
+def test_grid_segments_hold_one_segment_matching_the_label(size, length):
+    images, y = datasets.make_grid_segments(n_samples=100, size=size, length=length,
+                                            random_state=size)
+    assert images.shape == (100, size, size) and y.shape == (100,)
+    assert set(np.unique(images)) == {-1.0, 1.0}
+    assert set(np.unique(y)) == {0, 1}
+    for image, label in zip(images, y):
+        rows, cols = np.nonzero(image > 0)
+        assert len(rows) == length
+        along, across = (cols, rows) if label == 1 else (rows, cols)
+        assert np.all(across == across[0])
+        np.testing.assert_array_equal(np.sort(along), along.min() + np.arange(length))
+
+
+def test_grid_segments_cover_all_positions_and_noise_only_adds():
+    clean, y = datasets.make_grid_segments(n_samples=2000, random_state=0)
+    starts = {tuple(np.argwhere(image > 0)[0]) for image in clean[y == 1]}
+    assert len(starts) == 8 * 6  # every row, every start column that fits
+    noisy, y_noisy = datasets.make_grid_segments(n_samples=2000, noise=0.2, random_state=0)
+    np.testing.assert_array_equal(y_noisy, y)
+    np.testing.assert_allclose((noisy - clean).std(), 0.2, rtol=0.02)
+
+
+def test_load_digits_shapes_range_and_class_counts():
+    X, y = datasets.load_digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64
+    assert X.min() == 0.0 and X.max() == 1.0
+    assert y.dtype == np.int64
+    np.testing.assert_array_equal(np.bincount(y), [178, 182, 177, 183, 181, 182, 181, 179, 174, 180])
+    images, y_images = datasets.load_digits(as_images=True)
+    assert images.shape == (1797, 8, 8)
+    np.testing.assert_array_equal(images.reshape(1797, 64), X)
+    np.testing.assert_array_equal(y_images, y)
+
+
+def test_load_mnist_5k_shapes_range_class_counts_and_fresh_copies():
+    X, y = datasets.load_mnist_5k()
+    assert X.shape == (5000, 784) and X.dtype == np.float64
+    assert X.min() == 0.0 and X.max() == 1.0
+    assert y.dtype == np.int64
+    np.testing.assert_array_equal(np.bincount(y), [500] * 10)
+    X[:] = -1.0
+    y[:] = -1
+    images, y_again = datasets.load_mnist_5k(as_images=True)
+    assert images.shape == (5000, 28, 28) and images.min() == 0.0
+    np.testing.assert_array_equal(np.bincount(y_again), [500] * 10)
+
+
+@pytest.mark.parametrize("name", datasets.IMAGES)
+def test_each_allowed_image_loads_offline_as_floats_in_unit_range(name):
+    image = datasets.load_image(name)
+    assert image.dtype == np.float64
+    assert image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)
+    assert 0.0 <= image.min() and image.max() <= 1.0 and image.max() > image.min()
+    gray = datasets.load_image(name, as_gray=True)
+    assert gray.shape == image.shape[:2] and 0.0 <= gray.min() and gray.max() <= 1.0
+
+
+def test_grayscale_uses_luminance_weights():
+    rgb = datasets.load_image("astronaut")
+    expected = rgb @ np.array([0.2125, 0.7154, 0.0721])
+    np.testing.assert_allclose(datasets.load_image("astronaut", as_gray=True), expected, atol=1e-12)
+
+
+def test_unknown_image_lists_the_allowed_ones():
+    with pytest.raises(ValueError, match="'camera'"):
+        datasets.load_image("eagle")
+
+
+GENERATORS = [
+    lambda rs: datasets.make_linearly_separable(random_state=rs),
+    lambda rs: datasets.make_xor(random_state=rs),
+    lambda rs: datasets.make_blobs(random_state=rs),
+    lambda rs: datasets.make_spirals(random_state=rs),
+    lambda rs: datasets.make_grid_segments(noise=0.1, random_state=rs),
+]
+
+
+@pytest.mark.parametrize("generate", GENERATORS)
+def test_generators_are_deterministic_given_random_state(generate):
+    (X, y), (X_again, y_again), (X_other, _) = generate(0), generate(np.random.default_rng(0)), generate(1)
+    np.testing.assert_array_equal(X, X_again)
+    np.testing.assert_array_equal(y, y_again)
+    assert not np.array_equal(X, X_other)
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: datasets.make_linearly_separable(n_samples=1), ValueError, "n_samples"),
+    (lambda: datasets.make_linearly_separable(n_features=0), ValueError, "n_features"),
+    (lambda: datasets.make_linearly_separable(margin=0.5), ValueError, "margin"),
+    (lambda: datasets.make_linearly_separable(random_state="x"), TypeError, "random_state"),
+    (lambda: datasets.make_xor(noise=-0.1), ValueError, "noise"),
+    (lambda: datasets.make_xor(n_samples=2.0), TypeError, "n_samples"),
+    (lambda: datasets.make_blobs(centers=0), ValueError, "centers"),
+    (lambda: datasets.make_blobs(centers=[1.0, 2.0]), ValueError, "centers"),
+    (lambda: datasets.make_blobs(spread=-1), ValueError, "spread"),
+    (lambda: datasets.make_spirals(n_turns=0), ValueError, "n_turns"),
+    (lambda: datasets.make_grid_segments(length=1), ValueError, "length"),
+    (lambda: datasets.make_grid_segments(size=2, length=3), ValueError, "size"),
+])
+def test_bad_arguments_raise_and_name_the_argument(call, error, name):
+    with pytest.raises(error, match=name):
+        call()

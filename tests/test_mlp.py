@@ -1,0 +1,340 @@
+"""The MLP: backpropagation against finite differences and torch.autograd, and training."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import r2_score
+from sklearn.model_selection import train_test_split
+
+from nnkit import datasets, grid
+from nnkit import mlp as mlp_module
+from nnkit.mlp import MLP, gradient_check
+
+TORCH_HIDDEN = {
+    "relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "linear": lambda t: t,
+    "leaky_relu": lambda t: F.leaky_relu(t, 0.01), "elu": F.elu,
+}
+N_OUT = {"softmax": 4, "sigmoid": 1, "linear": 2}
+
+
+def make_problem(output, n_samples=12, n_inputs=3, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, n_inputs))
+    if output == "softmax":
+        y = rng.integers(0, N_OUT[output], size=n_samples)
+    elif output == "sigmoid":
+        y = rng.integers(0, 2, size=n_samples)
+    else:
+        y = rng.normal(size=(n_samples, N_OUT[output]))
+    return X, y
+
+
+def torch_loss(model, X, y, l2=0.0, masks=None):
+    """The same network and loss written with torch: the reference for values and gradients."""
+    params = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True))
+              for W, b in model.params]
+    a = torch.tensor(X)
+    for l, (W, b) in enumerate(params):
+        z = a @ W + b
+        if l < len(params) - 1:
+            a = TORCH_HIDDEN[model.hidden_activation](z)
+            if masks is not None:
+                a = a * torch.tensor(masks[l])
+    if model.output == "softmax":
+        loss = F.cross_entropy(z, torch.tensor(y))
+    elif model.output == "sigmoid":
+        loss = F.binary_cross_entropy_with_logits(z[:, 0], torch.tensor(y, dtype=torch.float64))
+    else:
+        loss = ((z - torch.tensor(y)) ** 2).sum(dim=1).mean()
+    loss = loss + l2 * sum((W ** 2).sum() for W, _ in params)
+    loss.backward()
+    return loss.item(), [(W.grad.numpy(), b.grad.numpy()) for W, b in params]
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.05])
+@pytest.mark.parametrize("hidden", sorted(TORCH_HIDDEN))
+@pytest.mark.parametrize("output", ["softmax", "sigmoid", "linear"])
+def test_backprop_matches_torch_autograd(output, hidden, l2):
+    X, y = make_problem(output)
+    model = MLP([3, 5, 4, N_OUT[output]], hidden_activation=hidden, output=output, random_state=1)
+    reference_loss, reference_grads = torch_loss(model, X, y, l2)
+    assert model.loss(X, y, l2=l2) == pytest.approx(reference_loss, rel=1e-12)
+    for (dW, db), (tW, tb) in zip(model.gradients(X, y, l2=l2), reference_grads):
+        np.testing.assert_allclose(dW, tW, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(db, tb, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.1])
+@pytest.mark.parametrize("output", ["softmax", "sigmoid", "linear"])
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "relu"])
+def test_backprop_matches_finite_differences(output, hidden, l2):
+    X, y = make_problem(output, seed=2)
+    model = MLP([3, 6, N_OUT[output]], hidden_activation=hidden, output=output, random_state=3)
+    assert gradient_check(model, X, y, l2=l2) < 1e-6
+
+
+def test_gradient_check_catches_a_wrong_backward_pass(monkeypatch):
+    X, y = make_problem("softmax")
+    model = MLP([3, 5, 4], hidden_activation="tanh", random_state=0)
+    right = model._backprop
+
+    def off_by_a_factor(*args, **kwargs):
+        grads = right(*args, **kwargs)
+        return [(1.1 * dW, db) for dW, db in grads]
+    monkeypatch.setattr(model, "_backprop", off_by_a_factor)
+    assert gradient_check(model, X, y) > 0.01
+
+
+def test_dropout_backprop_matches_torch_with_the_same_masks():
+    X, y = make_problem("softmax")
+    model = MLP([3, 6, 5, 4], hidden_activation="relu", random_state=4)
+    masks = model._dropout_masks(X.shape[0], 0.5, np.random.default_rng(0))
+    assert all(set(np.unique(m)) <= {0.0, 2.0} for m in masks)
+    _, reference = torch_loss(model, X, y, masks=masks)
+    grads = model._backprop(X, np.eye(4)[y], 0.0, masks)
+    for (dW, db), (tW, tb) in zip(grads, reference):
+        np.testing.assert_allclose(dW, tW, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(db, tb, rtol=1e-9, atol=1e-12)
+
+
+def test_forward_matches_torch_nn_modules():
+    X, _ = make_problem("softmax")
+    model = MLP([3, 5, 4], hidden_activation="tanh", random_state=0)
+    (W1, b1), (W2, b2) = model.params
+    net = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 4),
+                              torch.nn.Softmax(dim=1)).double()
+    with torch.no_grad():
+        for layer, (W, b) in zip([net[0], net[2]], model.params):
+            layer.weight.copy_(torch.tensor(W.T))  # torch stores (n_out, n_in)
+            layer.bias.copy_(torch.tensor(b))
+        expected = net(torch.tensor(X)).numpy()
+    np.testing.assert_allclose(model.forward(X), expected, rtol=1e-12)
+    assert model.n_params == sum(p.numel() for p in net.parameters())
+
+
+@pytest.mark.parametrize("optimizer, make_torch", [
+    ("sgd", lambda ps: torch.optim.SGD(ps, lr=0.1)),
+    ("momentum", lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9)),
+    ("adam", lambda ps: torch.optim.Adam(ps, lr=0.1)),
+])
+def test_optimizers_match_torch_optim(optimizer, make_torch):
+    X, y = make_problem("softmax", n_samples=20)
+    model = MLP([3, 5, 4], hidden_activation="tanh", random_state=0)
+    params = [torch.tensor(t, requires_grad=True) for pair in model.params for t in pair]
+    opt = make_torch(params)
+    for _ in range(4):
+        opt.zero_grad()
+        a = torch.tanh(torch.tensor(X) @ params[0] + params[1])
+        F.cross_entropy(a @ params[2] + params[3], torch.tensor(y)).backward()
+        opt.step()
+    model.fit(X, y, epochs=4, learning_rate=0.1, optimizer=optimizer, random_state=0)
+    for ours, theirs in zip([t for pair in model.params for t in pair], params):
+        np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("batch_size, expected", [(None, 1), (1, 30), (8, 4), (30, 1), (7, 5)])
+def test_updates_per_epoch(monkeypatch, batch_size, expected):
+    steps = []
+
+    class CountingSGD(mlp_module.SGD):
+        def step(self, params, grads):
+            steps.append(len(grads))
+            super().step(params, grads)
+    monkeypatch.setitem(mlp_module.OPTIMIZERS, "sgd", CountingSGD)
+    X, y = make_problem("softmax", n_samples=30)
+    history = MLP([3, 4, 4], random_state=0).fit(X, y, epochs=2, learning_rate=0.1,
+                                                 batch_size=batch_size, random_state=0)
+    assert history["updates_per_epoch"] == expected
+    assert len(steps) == 2 * expected
+
+
+def test_training_reaches_95_percent_on_xor_like_data():
+    X, y = datasets.make_xor(n_samples=400, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=0)
+    model = MLP([2, 8, 1], hidden_activation="tanh", output="sigmoid", random_state=0)
+    history = model.fit(X_train, y_train, epochs=300, learning_rate=0.5, batch_size=32,
+                        random_state=0)
+    assert history["loss"][-1] < history["loss"][0] / 3
+    assert model.score(X_train, y_train) >= 0.95
+    assert model.score(X_test, y_test) >= 0.95
+
+
+@pytest.mark.slow
+def test_training_reaches_95_percent_test_accuracy_on_digits():
+    X, y = datasets.load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y,
+                                                        random_state=0)
+    model = MLP([64, 64, 10], random_state=0)
+    history = model.fit(X_train, y_train, epochs=30, learning_rate=0.01, batch_size=32,
+                        optimizer="adam", validation_data=(X_test, y_test), random_state=0)
+    assert model.score(X_test, y_test) >= 0.95
+    assert history["val_score"][-1] == model.score(X_test, y_test)
+
+
+def test_regression_output_fits_a_sine_and_score_is_r2():
+    X = np.linspace(-3, 3, 120)[:, None]
+    y = np.sin(X[:, 0])
+    model = MLP([1, 16, 1], hidden_activation="tanh", output="linear", random_state=0)
+    model.fit(X, y, epochs=500, learning_rate=0.01, batch_size=16, optimizer="adam", random_state=0)
+    assert model.score(X, y) == pytest.approx(r2_score(y, model.predict(X)), rel=1e-12)
+    assert model.score(X, y) > 0.98
+    assert model.predict(X).shape == (120,)
+
+
+def test_l2_shrinks_the_weights():
+    X, y = make_problem("softmax", n_samples=40)
+    norms = []
+    for l2 in [0.0, 0.1]:
+        model = MLP([3, 10, 4], random_state=0)
+        model.fit(X, y, epochs=200, learning_rate=0.1, l2=l2, random_state=0)
+        norms.append(sum(np.sum(W ** 2) for W, _ in model.params))
+    assert norms[1] < 0.5 * norms[0]
+
+
+def test_early_stopping_restores_the_best_weights():
+    X, y = datasets.make_xor(n_samples=60, noise=0.6, random_state=1)
+    X_val, y_val = datasets.make_xor(n_samples=200, noise=0.6, random_state=2)
+    model = MLP([2, 64, 64, 1], output="sigmoid", random_state=0)
+    history = model.fit(X, y, epochs=400, learning_rate=0.02, optimizer="adam",
+                        validation_data=(X_val, y_val), early_stopping=10, random_state=0)
+    assert history["epochs_run"] < 400
+    assert history["epochs_run"] == history["best_epoch"] + 11
+    assert model.loss(X_val, y_val) == pytest.approx(min(history["val_loss"]), rel=1e-12)
+
+
+def test_zero_initialisation_keeps_hidden_units_identical():
+    X, y = make_problem("softmax", n_samples=30)
+    model = MLP([3, 5, 4], hidden_activation="tanh", init="zeros")
+    model.fit(X, y, epochs=50, learning_rate=0.5, random_state=0)
+    W1 = model.params[0][0]
+    np.testing.assert_allclose(W1, W1[:, :1].repeat(5, axis=1))  # every hidden unit the same
+
+
+def test_dropout_trains_and_prediction_is_deterministic():
+    X, y = datasets.make_xor(n_samples=200, random_state=0)
+    model = MLP([2, 32, 1], output="sigmoid", random_state=0)
+    model.fit(X, y, epochs=100, learning_rate=0.01, batch_size=20, optimizer="adam",
+              dropout=0.3, random_state=0)
+    assert model.score(X, y) >= 0.95
+    np.testing.assert_array_equal(model.predict_proba(X), model.predict_proba(X))
+
+
+def test_fit_is_deterministic_given_random_states():
+    X, y = make_problem("softmax", n_samples=30)
+    runs = [MLP([3, 6, 4], random_state=5).fit(X, y, epochs=5, learning_rate=0.1, batch_size=4,
+                                                dropout=0.2, random_state=9) for _ in range(2)]
+    assert runs[0]["loss"] == runs[1]["loss"]
+
+
+def test_a_learning_rate_far_too_large_is_reported_as_divergence():
+    X = np.random.default_rng(0).normal(size=(50, 3)) * 10
+    y = X @ np.array([1.0, -2.0, 3.0])
+    model = MLP([3, 1], output="linear", random_state=0)
+    with pytest.raises(ValueError, match="diverged.*learning_rate=10.0"):
+        model.fit(X, y, epochs=500, learning_rate=10.0)
+
+
+def test_predictions_and_probabilities():
+    X, y = make_problem("softmax", n_samples=10)
+    model = MLP([3, 4, 4], random_state=0)
+    p = model.predict_proba(X)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(model.predict(X), p.argmax(axis=1))
+    assert model.score(X, y) == np.mean(model.predict(X) == y)
+    binary = MLP([3, 4, 1], output="sigmoid", random_state=0)
+    assert binary.predict_proba(X).shape == (10,)
+    np.testing.assert_array_equal(binary.predict(X), (binary.predict_proba(X) >= 0.5).astype(int))
+    with pytest.raises(ValueError, match="predict_proba needs"):
+        MLP([3, 2], output="linear").predict_proba(X)
+    assert "n_params=" in repr(model)
+
+
+def test_multi_label_sigmoid_outputs():
+    X, _ = make_problem("sigmoid", n_samples=16)
+    Y = (X[:, :2] > 0).astype(int)
+    model = MLP([3, 8, 2], hidden_activation="tanh", output="sigmoid", random_state=0)
+    model.fit(X, Y, epochs=300, learning_rate=0.05, optimizer="adam", random_state=0)
+    assert model.predict(X).shape == (16, 2)
+    assert model.score(X, Y) == 1.0
+
+
+@pytest.mark.parametrize("sizes, expected", [([784, 10], 7_850), ([784, 200, 10], 159_010)])
+def test_mnist_parameter_counts(sizes, expected):
+    model = MLP(sizes)
+    assert model.n_params == expected
+    U = sizes[1] if len(sizes) == 3 else None
+    by_formula = 784 * 10 + 10 if U is None else 784 * U + U + 10 * U + 10
+    assert by_formula == expected
+    assert sum(grid.dense_param_count(a, b) for a, b in zip(sizes[:-1], sizes[1:])) == expected
+
+
+def test_params_can_be_replaced_and_are_checked():
+    model = MLP([2, 3, 1], output="sigmoid", random_state=0)
+    new = [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))]
+    model.params = new
+    assert model.forward([[1.0, 1.0]])[0, 0] == pytest.approx(1 / (1 + np.exp(-6)))
+    with pytest.raises(ValueError, match=r"params\[1\] must have shapes"):
+        model.params = [new[0], (np.ones((2, 1)), np.zeros(1))]
+    with pytest.raises(ValueError, match=r"params\[0\]\[0\] \(W\) contains NaN"):
+        model.params = [(np.full((2, 3), np.nan), np.zeros(3)), new[1]]
+
+
+X4, Y4 = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: MLP([2]), ValueError, "layer_sizes"),
+    (lambda: MLP("2,3"), TypeError, "layer_sizes"),
+    (lambda: MLP([2, 0, 2]), ValueError, r"layer_sizes\[1\]"),
+    (lambda: MLP([2, 2.5, 2]), TypeError, r"layer_sizes\[1\]"),
+    (lambda: MLP([2, 1]), ValueError, "softmax output needs at least 2"),
+    (lambda: MLP([2, 2], hidden_activation="step"), ValueError, "hidden_activation"),
+    (lambda: MLP([2, 2], output="tanh"), ValueError, "unknown output 'tanh'.*'softmax'"),
+    (lambda: MLP([2, 2], init="ones"), ValueError, "init"),
+    (lambda: MLP([2, 2], random_state="seed"), TypeError, "random_state"),
+    (lambda: MLP([2, 2]).forward([[1.0, 2.0, 3.0]]), ValueError, "X must have 2 features"),
+    (lambda: MLP([2, 2]).forward(np.zeros((0, 2))), ValueError, "X is empty"),
+    (lambda: MLP([2, 2]).forward([[np.nan, 1.0]]), ValueError, "X contains NaN"),
+    (lambda: MLP([2, 3]).loss(X4, [0, 1, 3, 1]), ValueError, r"y must contain integers in \[0, 3\)"),
+    (lambda: MLP([2, 2]).loss(X4, [0, 1]), ValueError, "y has 2 labels but X has 4"),
+    (lambda: MLP([2, 1], output="sigmoid").loss(X4, [0, 1, 0, 3]), ValueError, "y must contain 0 or 1"),
+    (lambda: MLP([2, 1], output="sigmoid").loss(X4, [0.0, 1.0, 0.0, 1.0]), TypeError, "y must hold integer"),
+    (lambda: MLP([2, 2], output="linear").loss(X4, np.zeros((4, 3))), ValueError, "y must have shape"),
+    (lambda: MLP([2, 2], output="linear").loss(X4, np.full((4, 2), np.inf)), ValueError, "y contains NaN"),
+    (lambda: MLP([2, 2]).loss(X4, Y4, l2=-1.0), ValueError, "l2"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, epochs=0, learning_rate=0.1), ValueError, "epochs"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, epochs=1, learning_rate=0.0), ValueError, "learning_rate"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, epochs=1, learning_rate=np.nan), ValueError, "learning_rate"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, batch_size=0), ValueError, "batch_size"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, batch_size=5), ValueError, "batch_size must be <= 4"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, optimizer="rmsprop"), ValueError, "optimizer"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, dropout=1.0), ValueError, "dropout"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, early_stopping=3), ValueError, "early_stopping needs"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, validation_data=X4), TypeError, "validation_data"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, validation_data=(X4, [0, 5, 0, 1])), ValueError,
+     r"validation_data\[1\]"),
+    (lambda: gradient_check("model", X4, Y4), TypeError, "model"),
+    (lambda: gradient_check(MLP([2, 2]), X4, Y4, eps=0.0), ValueError, "eps"),
+])
+def test_bad_input_names_the_argument(call, error, name):
+    with pytest.raises(error, match=name):
+        call()
+
+
+@settings(max_examples=25, deadline=None)
+@given(sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3), n_samples=st.integers(1, 6),
+       output=st.sampled_from(["softmax", "sigmoid", "linear"]), seed=st.integers(0, 1000))
+def test_property_gradients_have_the_shapes_of_params_and_pass_the_check(sizes, n_samples,
+                                                                         output, seed):
+    n_out = {"softmax": 3, "sigmoid": 1, "linear": 2}[output]
+    model = MLP(sizes + [n_out], hidden_activation="tanh", output=output, random_state=seed)
+    X, y = make_problem(output, n_samples=n_samples, n_inputs=sizes[0], seed=seed)
+    if output == "softmax":
+        y = y % 3
+    elif output == "linear":
+        y = y[:, :2]
+    grads = model.gradients(X, y)
+    assert [(dW.shape, db.shape) for dW, db in grads] == [(W.shape, b.shape) for W, b in model.params]
+    assert gradient_check(model, X, y) < 1e-5
