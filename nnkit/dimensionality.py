@@ -24,10 +24,12 @@ from nnkit._validation import as_float, as_int, as_labels, as_rng, as_samples
 
 def _as_counts(values, name, minimum):
     """Return an int or a sequence of ints as a 1-D int array, each value >= ``minimum``."""
-    if np.ndim(values) == 0:
+    if isinstance(values, np.ndarray) and values.ndim == 0:
+        values = values.item()
+    if not isinstance(values, (list, tuple, range, np.ndarray)):
         return np.array([as_int(values, name, minimum=minimum)], dtype=np.int64)
-    if np.ndim(values) != 1 or len(values) == 0:
-        raise ValueError(f"{name} must be an int or a non-empty 1-D sequence of ints, got {values!r}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must be an int or a non-empty sequence of ints, got {values!r}")
     return np.array([as_int(v, f"{name}[{i}]", minimum=minimum) for i, v in enumerate(values)],
                     dtype=np.int64)
 

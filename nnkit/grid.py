@@ -191,8 +191,8 @@ def max_pool2d(x, size=2, stride=None):
 
     Returns
     -------
-    ndarray of shape (H', W') or (C, H', W')
-        ``H' = floor((H - size) / stride) + 1``, and likewise ``W'``.
+    pooled : ndarray of shape (H', W') or (C, H', W')
+        One value per area: ``H' = floor((H - size) / stride) + 1``, and likewise ``W'``.
 
     Examples
     --------
@@ -208,25 +208,24 @@ def max_pool2d(x, size=2, stride=None):
 def avg_pool2d(x, size=2, stride=None):
     """Average each ``size x size`` area (no padding, no parameters).
 
+    It takes the same arguments as ``max_pool2d`` and returns the same shape; only the
+    summary of each area differs: its mean, which blurs, instead of its maximum.
+
     Parameters
     ----------
     x : ndarray of shape (H, W) or (C, H, W)
-        Feature map(s); each channel is pooled separately.
     size : int, default 2
-        Side of the square pooling area, at most ``min(H, W)``.
-    stride : int or None, default None
-        Step between areas; ``None`` means ``size`` (areas that do not overlap).
-
-    Returns
-    -------
-    ndarray of shape (H', W') or (C, H', W')
-        ``H' = floor((H - size) / stride) + 1``, and likewise ``W'``.
+    stride : int or None, default None (the same as ``size``)
 
     Examples
     --------
-    >>> avg_pool2d(np.arange(16.0).reshape(4, 4))
+    >>> x = np.arange(16.0).reshape(4, 4)     # the same input as in max_pool2d
+    >>> avg_pool2d(x)
     array([[ 2.5,  4.5],
            [10.5, 12.5]])
+    >>> avg_pool2d(x, size=3, stride=1)       # overlapping areas
+    array([[ 5.,  6.],
+           [ 9., 10.]])
 
     Taught in: chapter 8, "Pooling and CNN architectures" (chapters/08-pooling-and-cnns).
     """

@@ -75,16 +75,10 @@ class Network:
         return self.layers[0][0].n_inputs
 
     def predict(self, X):
-        """Pass ``X`` through every layer.
+        """Pass ``X`` (n_samples, n_inputs) through every layer and return the last outputs.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,) if the last layer has one unit,
-        else (n_samples, n_units)
+        The result has shape (n_samples,) when the last layer has one unit, else
+        (n_samples, n_units).
         """
         a = as_samples(X, n_features=self.n_inputs)
         for layer in self.layers:

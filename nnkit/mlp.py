@@ -26,7 +26,7 @@ from collections import namedtuple
 import numpy as np
 
 from nnkit import activations
-from nnkit._validation import (as_float, as_float_array, as_int, as_labels, as_rng,
+from nnkit._validation import (as_array, as_float, as_float_array, as_int, as_labels, as_rng,
                                as_samples, check_choice)
 
 
@@ -78,12 +78,14 @@ def squared_error(z, Y):
     Parameters
     ----------
     z : ndarray of shape (n_samples, n_outputs)
-        Outputs of the linear output layer.
+        Predictions: the outputs of the linear output layer (its activation is the identity).
     Y : ndarray of shape (n_samples, n_outputs)
+        Targets.
 
     Returns
     -------
     float
+        (1/N) Σ_i Σ_k (z_ik − Y_ik)².
 
     Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
     (chapters/05-backpropagation).
@@ -196,6 +198,13 @@ class MLP:
         Initial weights: He for ReLU-like hidden units, Xavier otherwise ("auto"), or all
         zeros (to see symmetry break training).
 
+    Notes
+    -----
+    The methods take ``X``, an array-like of shape (n_samples, n_inputs) with one sample per
+    row, and ``y``: int labels of shape (n_samples,) for softmax; 0/1 labels of shape
+    (n_samples,) for one sigmoid output or (n_samples, n_outputs) for several; numbers of shape
+    (n_samples,) or (n_samples, n_outputs) for a linear output.
+
     Attributes
     ----------
     params : list of (W, b)
@@ -278,9 +287,9 @@ class MLP:
         if self.output == "softmax":
             return np.eye(n_out)[as_labels(y, name, n_samples, n_classes=n_out)]
         if self.output == "sigmoid":
-            if n_out == 1 and np.ndim(y) == 1:
-                return as_labels(y, name, n_samples, n_classes=2)[:, None].astype(np.float64)
-            Y = np.asarray(y)
+            Y = as_array(y, name)
+            if n_out == 1 and Y.ndim == 1:
+                return as_labels(Y, name, n_samples, n_classes=2)[:, None].astype(np.float64)
             if Y.ndim != 2 or Y.shape != (n_samples, n_out):
                 raise ValueError(f"{name} must have shape ({n_samples},) for one sigmoid output "
                                  f"or ({n_samples}, {n_out}), got {Y.shape}")
@@ -308,17 +317,10 @@ class MLP:
         return zs, outputs
 
     def forward(self, X):
-        """Output of the last layer.
+        """Output of the last layer, an array of shape (n_samples, n_outputs).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_outputs)
-            Class probabilities (softmax), probabilities of class 1 (sigmoid) or
-            predictions (linear).
+        Class probabilities (softmax), probabilities of class 1 (sigmoid) or predicted values
+        (linear). ``model(X)`` is the same.
         """
         return self._forward(self._check_X(X))[1][-1]
 
@@ -330,17 +332,10 @@ class MLP:
         return self._out.loss(zs[-1], Y) + penalty
 
     def loss(self, X, y, l2=0.0):
-        """Mean loss over the samples, plus l2 · Σ‖W‖² if ``l2 > 0``.
+        """The cost J: the mean loss over the samples, plus l2 · Σ‖W‖² if ``l2 > 0``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        l2 : float, default 0.0
-
-        Returns
-        -------
-        float
+        ``l2`` (a float ≥ 0, default 0) weighs the penalty on the weight matrices; the
+        biases are not penalised.
 
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
@@ -363,18 +358,10 @@ class MLP:
         return grads[::-1]
 
     def gradients(self, X, y, l2=0.0):
-        """Gradients of ``loss(X, y, l2)`` by backpropagation.
+        """Gradients of ``loss(X, y, l2)`` by backpropagation, no automatic differentiation.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        l2 : float, default 0.0
-
-        Returns
-        -------
-        list of (dW, db)
-            Matching ``params``: ``dW`` of shape (n_in, n_out), ``db`` of shape (n_out,).
+        Returns a list of ``(dW, db)`` matching ``params``: ``dW`` of shape (n_in, n_out) and
+        ``db`` of shape (n_out,) for each layer.
 
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
@@ -505,18 +492,8 @@ class MLP:
 
     # ------------------------------------------------------------------ prediction
     def predict_proba(self, X):
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-
-        Returns
-        -------
-        ndarray
-            Shape (n_samples, K) for softmax; (n_samples,) with P(y = 1) for one sigmoid
-            output, else (n_samples, n_outputs).
-        """
+        """Class probabilities: shape (n_samples, K) for softmax; for one sigmoid output,
+        P(y = 1) of shape (n_samples,), else (n_samples, n_outputs)."""
         if self.output == "linear":
             raise ValueError("predict_proba needs output='softmax' or 'sigmoid'; "
                              "this model has output='linear' (use predict)")
@@ -533,14 +510,8 @@ class MLP:
     def predict(self, X):
         """Predicted labels (argmax for softmax, p ≥ 0.5 for sigmoid) or values (linear).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,), or (n_samples, n_outputs) for several sigmoid or
-        linear outputs
+        The shape is (n_samples,), or (n_samples, n_outputs) for several sigmoid or linear
+        outputs.
         """
         out = self._predict(self.forward(X))
         return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
@@ -556,17 +527,7 @@ class MLP:
         return float(np.mean(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
 
     def score(self, X, y):
-        """Accuracy for classification; R² (averaged over outputs) for regression.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-
-        Returns
-        -------
-        float
-        """
+        """Accuracy for classification; R² (averaged over outputs) for regression."""
         X = self._check_X(X)
         return self._score(X, self._targets(y, X.shape[0]))
 

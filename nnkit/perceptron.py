@@ -132,28 +132,23 @@ class Perceptron:
         return np.concatenate([[self.bias], self.weights])
 
     def net_input(self, X):
-        """Weighted input z = X @ weights + bias.
+        """Weighted input z = X @ weights + bias, one number per sample.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_inputs)
+            Samples, one per row.
 
         Returns
         -------
-        ndarray of shape (n_samples,)
+        z : ndarray of float, shape (n_samples,)
         """
         return as_samples(X, n_features=self.n_inputs) @ self.weights + self.bias
 
     def predict(self, X):
-        """Output h(z) for each sample (ints 0/1 for step, ±1 for sign).
+        """Output h(z) of each sample of ``X`` (n_samples, n_inputs), as an array (n_samples,).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
+        Ints 0/1 for the step activation, ±1 for sign, floats for the others.
         """
         return self._h(self.net_input(X))
 

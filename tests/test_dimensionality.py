@@ -154,7 +154,7 @@ def test_fixed_random_state_gives_identical_results(call):
     (lambda: dim.distance_concentration(0), ValueError, "dims"),
     (lambda: dim.distance_concentration([2, 2.5]), TypeError, r"dims\[1\]"),
     (lambda: dim.distance_concentration([]), ValueError, "dims"),
-    (lambda: dim.distance_concentration([[2]]), ValueError, "dims"),
+    (lambda: dim.distance_concentration([[2]]), TypeError, "dims"),
     (lambda: dim.distance_concentration(2, n_samples=2), ValueError, "n_samples"),
     (lambda: dim.distance_concentration(2, random_state=-1), ValueError, "random_state"),
     (lambda: dim.ball_volume_fraction(2, radius=0.6), ValueError, "radius"),
