@@ -28,9 +28,10 @@ book: $(STAMP)
 	$(OFFLINE) $(BOOK_BUILD) .
 	@echo "The book is in _build/html/index.html"
 
-# pytest runs the unit tests, the chapter notebooks (nbval), the docstring examples and a full
+# ruff lints the code; pytest runs the unit tests, the chapter notebooks (nbval), the docstring examples and a full
 # -W -n build of the book (tests/test_book.py).
 test: $(STAMP)
+	$(BIN)/ruff check nnkit tests _ext
 	$(OFFLINE) $(BIN)/python -m pytest
 
 lab: $(STAMP)

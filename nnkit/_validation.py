@@ -45,7 +45,8 @@ def as_float_array(value, name, ndim=None, allow_empty=False):
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             wanted = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(f"{name} must be {wanted}, got {arr.ndim}-D array of shape {arr.shape}")
+            raise ValueError(
+                f"{name} must be {wanted}, got {arr.ndim}-D array of shape {arr.shape}")
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one value")
     arr = arr.astype(np.float64)
@@ -110,9 +111,11 @@ def as_float(value, name, minimum=None, maximum=None, exclusive_minimum=False,
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if minimum is not None and (value < minimum or (exclusive_minimum and value == minimum)):
-        raise ValueError(f"{name} must be {'>' if exclusive_minimum else '>='} {minimum}, got {value}")
+        relation = ">" if exclusive_minimum else ">="
+        raise ValueError(f"{name} must be {relation} {minimum}, got {value}")
     if maximum is not None and (value > maximum or (exclusive_maximum and value == maximum)):
-        raise ValueError(f"{name} must be {'<' if exclusive_maximum else '<='} {maximum}, got {value}")
+        relation = "<" if exclusive_maximum else "<="
+        raise ValueError(f"{name} must be {relation} {maximum}, got {value}")
     return value
 
 

@@ -18,7 +18,8 @@ def _as_z(z):
 
 
 _ALPHA = {
-    "leaky_relu": "\n    alpha : float, default 0.01\n        Slope for negative inputs, in [0, 1).",
+    "leaky_relu": ("\n    alpha : float, default 0.01"
+                   "\n        Slope for negative inputs, in [0, 1)."),
     "elu": "\n    alpha : float, default 1.0\n        The function tends to −α as z → −∞.",
 }
 

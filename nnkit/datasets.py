@@ -32,7 +32,8 @@ def salary_table():
         ``Age`` (years, int), ``Height`` (m, float), ``Weight`` (kg, float), ``Gender``
         ("M"/"F", str), ``Postcode`` (str) and the target ``Salary`` (int).
 
-    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality" (chapters/01-patterns-and-dimensionality).
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
     """
     return {
         "Age": np.array([30, 40, 35]),
@@ -288,7 +289,8 @@ def load_digits(as_images=False):
     y : ndarray of int, shape (1797,)
         The digit, 0 to 9.
 
-    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation" (chapters/05-backpropagation).
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
     """
     from sklearn.datasets import load_digits as sklearn_load_digits
 
@@ -324,7 +326,8 @@ def load_mnist_5k(as_images=False):
     X : ndarray of float, shape (5000, 784) or (5000, 28, 28)
     y : ndarray of int, shape (5000,), the digits 0 to 9
 
-    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation" (chapters/05-backpropagation).
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
     """
     X, y = _mnist_5k()
     X = X / 255.0

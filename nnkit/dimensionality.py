@@ -51,7 +51,8 @@ def pairwise_distances(X, Y=None):
     D : ndarray of shape (n_samples_X, n_samples_Y)
         ``D[i, j]`` is the distance between ``X[i]`` and ``Y[j]``.
 
-    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality" (chapters/01-patterns-and-dimensionality).
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
     """
     X = as_samples(X, "X")
     Y = X if Y is None else as_samples(Y, "Y", n_features=X.shape[1])
@@ -84,7 +85,8 @@ def distance_concentration(dims, n_samples=100, random_state=None):
         ``dims``; ``ratio`` = max / min distance; ``relative_contrast`` = (max - min) / min;
         ``mean`` and ``std`` of the distances.
 
-    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality" (chapters/01-patterns-and-dimensionality).
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
     """
     dims = _as_counts(dims, "dims", minimum=1)
     n_samples = as_int(n_samples, "n_samples", minimum=3)
@@ -120,7 +122,8 @@ def ball_volume_fraction(dims, radius=0.5):
     -------
     fraction : ndarray of shape (n_dims,)
 
-    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality" (chapters/01-patterns-and-dimensionality).
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
     """
     dims = _as_counts(dims, "dims", minimum=1)
     r = as_float(radius, "radius", minimum=0.0, maximum=0.5, exclusive_minimum=True)
@@ -161,7 +164,8 @@ def estimate_ball_volume_fraction(dims, radius=0.5, n_samples=100_000, random_st
         ``dims``; ``fraction``, the share of points inside; ``stderr``, its standard error
         ``sqrt(p (1 - p) / n_samples)``.
 
-    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality" (chapters/01-patterns-and-dimensionality).
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
     """
     dims = _as_counts(dims, "dims", minimum=1)
     r = as_float(radius, "radius", minimum=0.0, exclusive_minimum=True)
@@ -191,7 +195,8 @@ def knn_predict(X_train, y_train, X_test, n_neighbors=1):
     -------
     y_pred : ndarray of int, shape (n_test,)
 
-    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality" (chapters/01-patterns-and-dimensionality).
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
     """
     X_train = as_samples(X_train, "X_train")
     y_train = as_labels(y_train, "y_train", n_samples=X_train.shape[0])
@@ -238,7 +243,8 @@ def accuracy_vs_irrelevant_features(n_irrelevant, n_samples=200, n_relevant=2, n
         ``n_irrelevant`` of shape (n_counts,); ``accuracy`` of shape (n_counts, n_repeats);
         its ``mean`` and ``std`` over repeats, each of shape (n_counts,).
 
-    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality" (chapters/01-patterns-and-dimensionality).
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
     """
     counts = _as_counts(n_irrelevant, "n_irrelevant", minimum=0)
     n_neighbors = as_int(n_neighbors, "n_neighbors", minimum=1)
@@ -292,7 +298,8 @@ def max_spurious_correlation(n_samples, n_features, n_repeats=10, random_state=N
         For each entry of ``n_features``, the largest absolute Pearson correlation between the
         target and that many features, averaged over the repeats.
 
-    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality" (chapters/01-patterns-and-dimensionality).
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
     """
     n_samples = as_int(n_samples, "n_samples", minimum=3)
     counts = _as_counts(n_features, "n_features", minimum=1)

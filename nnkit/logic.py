@@ -61,7 +61,8 @@ class Network:
                 raise TypeError(f"layers[{l}] must be a non-empty list of Perceptron")
             for q, unit in enumerate(layer):
                 if not isinstance(unit, Perceptron):
-                    raise TypeError(f"layers[{l}][{q}] must be a Perceptron, got {type(unit).__name__}")
+                    raise TypeError(f"layers[{l}][{q}] must be a Perceptron, "
+                                    f"got {type(unit).__name__}")
                 if n_inputs is not None and unit.n_inputs != n_inputs:
                     raise ValueError(
                         f"layers[{l}][{q}] takes {unit.n_inputs} inputs but layer {l - 1} "

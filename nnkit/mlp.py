@@ -26,8 +26,16 @@ from collections import namedtuple
 import numpy as np
 
 from nnkit import activations
-from nnkit._validation import (as_array, as_float, as_float_array, as_int, as_labels, as_rng,
-                               as_samples, check_choice)
+from nnkit._validation import (
+    as_array,
+    as_float,
+    as_float_array,
+    as_int,
+    as_labels,
+    as_rng,
+    as_samples,
+    check_choice,
+)
 
 
 def cross_entropy(z, Y):
@@ -468,7 +476,8 @@ class MLP:
             raise TypeError("validation_data must be a pair (X_val, y_val)")
         X_val = as_samples(validation_data[0], "validation_data[0] (X_val)",
                            n_features=self.layer_sizes[0])
-        return X_val, self._targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)")
+        y_val = self._targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)")
+        return X_val, y_val
 
     def _train_epoch(self, X, Y, batch_size, opt, l2, dropout, rng, epoch):
         order = rng.permutation(X.shape[0])

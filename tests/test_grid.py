@@ -2,7 +2,6 @@
 import ast
 import inspect
 import itertools
-import re
 
 import numpy as np
 import pytest
@@ -382,18 +381,7 @@ def test_random_bad_arguments_raise_only_value_or_type_errors(x, kernel, a, b, c
 
 # --- the module as book code -------------------------------------------------------------
 
-PUBLIC_FUNCTIONS = [grid.conv2d, grid.max_pool2d, grid.avg_pool2d, grid.conv_output_size,
-                    grid.dense_param_count, grid.conv_param_count, grid.vgg16_param_counts]
-TAUGHT_IN = re.compile(r'^Taught in: chapter (\d+), "[^"]+" \(chapters/\d\d-[a-z0-9-]+\)\.$')
-
-
-@pytest.mark.parametrize("func", PUBLIC_FUNCTIONS, ids=lambda f: f.__name__)
-def test_docstrings_say_where_the_function_is_taught(func):
-    doc = inspect.getdoc(func)
-    assert "Parameters" in doc or not inspect.signature(func).parameters
-    assert "Returns" in doc
-    last_line = doc.strip().splitlines()[-1]
-    assert TAUGHT_IN.match(last_line), last_line
+# (Docstrings of every module are checked in tests/test_package.py.)
 
 
 def test_grid_imports_only_numpy_and_validation():

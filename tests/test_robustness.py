@@ -30,8 +30,7 @@ JUNK = st.one_of(
 )
 
 CALLS = {
-    **{f"activations.{name}": (lambda h: lambda a, b: h(a))(h)
-       for name, h in activations.ACTIVATIONS.items()},
+    **{f"activations.{name}": lambda a, b, h=h: h(a) for name, h in activations.ACTIVATIONS.items()},
     "activations.leaky_relu(alpha)": lambda a, b: activations.leaky_relu(a, alpha=b),
     "activations.get": lambda a, b: activations.get(a),
     "Perceptron": lambda a, b: Perceptron(a, b),
