@@ -3,6 +3,8 @@
 #   make book    create .venv, install everything, build the static book into _build/html
 #   make test    the same install, then every test (including a -W -n book build), offline
 #   make lab     open the chapter notebooks in JupyterLab
+#   make bench   time nnkit against scipy, scikit-learn and torch (ratios, not tests)
+#   make notebooks  re-run the chapter notebooks and save their outputs (which nbval checks)
 #
 # After the install step nothing touches the network: `make test` and `make book` run
 # their work under .ci/offline (a network namespace with no network).
@@ -14,7 +16,7 @@ STAMP  := $(VENV)/.installed
 OFFLINE := .ci/offline
 BOOK_BUILD := $(BIN)/jupyter-book build --warningiserror --nitpick --keep-going
 
-.PHONY: install book test lab clean
+.PHONY: install book test lab bench notebooks clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +38,13 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks.py
+
+notebooks: $(STAMP)
+	$(OFFLINE) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False chapters/*.ipynb
 
 clean:
 	rm -rf _build .pytest_cache
