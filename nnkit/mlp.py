@@ -449,14 +449,12 @@ class MLP:
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
             for epoch in range(epochs):
                 self._train_epoch(X, Y, batch_size, opt, l2, dropout, rng, epoch)
-                history["loss"].append(self._out.loss(self._forward(X)[0][-1], Y))
-                history["score"].append(self._score(X, Y))
+                self._record(history, "", X, Y)
                 if not np.isfinite(history["loss"][-1]):
                     raise self._divergence(epoch, learning_rate)
                 if val is None:
                     continue
-                history["val_loss"].append(self._out.loss(self._forward(val[0])[0][-1], val[1]))
-                history["val_score"].append(self._score(*val))
+                self._record(history, "val_", *val)
                 if history["val_loss"][-1] < best_loss:
                     best_loss, best_epoch = history["val_loss"][-1], epoch
                     best_params = copy.deepcopy(self._params)
@@ -468,6 +466,12 @@ class MLP:
         history["best_epoch"] = best_epoch
         self.history_ = history
         return history
+
+    def _record(self, history, prefix, X, Y):
+        """Append the mean data loss (no penalty) and the score on (X, Y) to the history."""
+        zs, outputs = self._forward(X)
+        history[prefix + "loss"].append(self._out.loss(zs[-1], Y))
+        history[prefix + "score"].append(self._score(outputs[-1], Y))
 
     def _check_validation(self, validation_data):
         if validation_data is None:
@@ -525,8 +529,8 @@ class MLP:
         out = self._predict(self.forward(X))
         return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
 
-    def _score(self, X, Y):
-        out = self._forward(X)[1][-1]
+    def _score(self, out, Y):
+        """Accuracy or R² of the outputs ``out`` of the last layer against the targets Y."""
         if self.output == "softmax":
             return float(np.mean(out.argmax(axis=1) == Y.argmax(axis=1)))
         if self.output == "sigmoid":
@@ -538,7 +542,7 @@ class MLP:
     def score(self, X, y):
         """Accuracy for classification; R² (averaged over outputs) for regression."""
         X = self._check_X(X)
-        return self._score(X, self._targets(y, X.shape[0]))
+        return self._score(self._forward(X)[1][-1], self._targets(y, X.shape[0]))
 
     def __repr__(self):
         return (f"MLP(layer_sizes={self.layer_sizes}, hidden_activation="
