@@ -200,6 +200,8 @@ DERIVATIVES = {
 def get(name):
     """Return the activation function called ``name``.
 
+    An unknown name raises a ``ValueError`` whose message lists the known ones.
+
     Parameters
     ----------
     name : str
@@ -209,11 +211,6 @@ def get(name):
     -------
     callable
         A function of ``z``.
-
-    Raises
-    ------
-    ValueError
-        For an unknown name; the message lists the known ones.
 
     Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
     """

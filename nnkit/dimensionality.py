@@ -266,7 +266,7 @@ def accuracy_vs_irrelevant_features(n_irrelevant, n_samples=200, n_relevant=2, n
 
 
 def _max_abs_correlations(n_samples, n_features, rng):
-    """Running maximum of |correlation| between one random target and each new random feature."""
+    """Running maximum of the absolute correlation between one random target and each new random feature."""
     y = rng.standard_normal(n_samples)
     X = rng.standard_normal((n_samples, n_features))
     y = (y - y.mean()) / np.linalg.norm(y - y.mean())
@@ -275,7 +275,7 @@ def _max_abs_correlations(n_samples, n_features, rng):
 
 
 def max_spurious_correlation(n_samples, n_features, n_repeats=10, random_state=None):
-    """The largest |correlation| between a random target and purely random features.
+    """The largest absolute correlation between a random target and purely random features.
 
     Target and features are independent standard normal noise, so every correlation is
     spurious; yet the largest one grows with the number of features recorded. Within a repeat

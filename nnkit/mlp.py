@@ -215,10 +215,8 @@ class MLP:
 
     Attributes
     ----------
-    params : list of (W, b)
-        ``W`` of shape (n_in, n_out) and ``b`` of shape (n_out,) for each layer.
     history_ : dict
-        The history of the last ``fit``.
+        The history of the last ``fit`` (also its return value).
 
     Examples
     --------
@@ -258,7 +256,8 @@ class MLP:
     # ------------------------------------------------------------------ parameters
     @property
     def params(self):
-        """The weights: a list of ``(W, b)``, one per layer (the arrays themselves)."""
+        """A list of ``(W, b)`` pairs, one per layer: ``W`` of shape (n_in, n_out), ``b`` of
+        shape (n_out,). These are the model's own arrays; assigning a new list checks shapes."""
         return self._params
 
     @params.setter
@@ -279,7 +278,7 @@ class MLP:
 
     @property
     def n_params(self):
-        """Number of trainable numbers: Σ over layers of n_in · n_out + n_out."""
+        """The number of trainable numbers, Σ over layers of n_in · n_out + n_out."""
         return sum(W.size + b.size for W, b in self._params)
 
     def _flat(self):
@@ -416,11 +415,8 @@ class MLP:
             ``validation_data`` is given, ``updates_per_epoch``, ``epochs_run`` and
             ``best_epoch`` (0-based, by validation loss; None without validation data).
 
-        Raises
-        ------
-        ValueError
-            For bad arguments, and when training diverges (the loss becomes infinite or NaN:
-            the learning rate is too large).
+        Bad arguments raise a ``ValueError`` or ``TypeError``; so does training that diverges
+        (the loss becomes infinite or NaN: the learning rate is too large).
 
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).

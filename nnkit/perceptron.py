@@ -128,7 +128,7 @@ class Perceptron:
 
     @property
     def extended_weights(self):
-        """(w0, w1, ..., wk): the bias followed by the input weights."""
+        """The bias followed by the input weights, (w0, w1, ..., wk)."""
         return np.concatenate([[self.bias], self.weights])
 
     def net_input(self, X):
