@@ -266,7 +266,7 @@ def accuracy_vs_irrelevant_features(n_irrelevant, n_samples=200, n_relevant=2, n
 
 
 def _max_abs_correlations(n_samples, n_features, rng):
-    """Running maximum of the absolute correlation between one random target and each new random feature."""
+    """Running maximum of |r| between one random target and each new random feature."""
     y = rng.standard_normal(n_samples)
     X = rng.standard_normal((n_samples, n_features))
     y = (y - y.mean()) / np.linalg.norm(y - y.mean())
