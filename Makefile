@@ -36,8 +36,9 @@ test: $(STAMP)
 	$(BIN)/ruff check nnkit tests _ext
 	$(OFFLINE) $(BIN)/python -m pytest
 
+# Jupyter refuses to run as root unless told to (containers, CI machines).
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks.py

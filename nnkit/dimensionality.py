@@ -38,7 +38,9 @@ def pairwise_distances(X, Y=None):
     """Euclidean distances between the rows of ``X`` (and of ``Y``), by the Gram trick.
 
     Uses ``||x - y||^2 = ||x||^2 + ||y||^2 - 2 x.y``: one matrix product instead of a loop.
-    Rounding can make the squared distance slightly negative, so it is clipped at 0.
+    Both sets are first shifted by the mean of ``X`` (distances do not change), which keeps the
+    subtraction accurate for data far from the origin. Rounding can still make a squared
+    distance slightly negative, so it is clipped at 0.
 
     Parameters
     ----------
@@ -55,11 +57,14 @@ def pairwise_distances(X, Y=None):
     (chapters/01-patterns-and-dimensionality).
     """
     X = as_samples(X, "X")
-    Y = X if Y is None else as_samples(Y, "Y", n_features=X.shape[1])
+    same = Y is None
+    centre = X.mean(axis=0)  # shifting both sets leaves every distance unchanged
+    X = X - centre
+    Y = X if same else as_samples(Y, "Y", n_features=X.shape[1]) - centre
     sq_X = np.einsum("ij,ij->i", X, X)
-    sq_Y = sq_X if Y is X else np.einsum("ij,ij->i", Y, Y)
+    sq_Y = sq_X if same else np.einsum("ij,ij->i", Y, Y)
     D_sq = np.maximum(sq_X[:, None] + sq_Y[None, :] - 2.0 * (X @ Y.T), 0.0)
-    if Y is X:
+    if same:
         np.fill_diagonal(D_sq, 0.0)
     return np.sqrt(D_sq)
 

@@ -18,17 +18,36 @@ from nnkit._validation import as_samples
 from nnkit.perceptron import Perceptron
 
 
-def _gate(weights, bias):
-    gate = Perceptron(weights, bias)
-    gate.weights.setflags(write=False)
-    return gate
+class Gate(Perceptron):
+    """A step perceptron whose weights cannot change: the logic gates are constants.
+
+    Setting any attribute, which training with ``fit`` would do, raises ``AttributeError``.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_inputs,)
+    bias : float
+
+    Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
+    """
+
+    def __init__(self, weights, bias):
+        super().__init__(weights, bias)
+        self.weights.setflags(write=False)
+        self._frozen = True
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"cannot set {name}: a logic gate is a constant; build a "
+                                 "Perceptron of your own to experiment")
+        super().__setattr__(name, value)
 
 
-OR = _gate([1.0, 1.0], -0.5)
-AND = _gate([1.0, 1.0], -1.5)
-NOR = _gate([-1.0, -1.0], 0.5)
-NAND = _gate([-1.0, -1.0], 1.5)
-NOT = _gate([-1.0], 0.5)
+OR = Gate([1.0, 1.0], -0.5)
+AND = Gate([1.0, 1.0], -1.5)
+NOR = Gate([-1.0, -1.0], 0.5)
+NAND = Gate([-1.0, -1.0], 1.5)
+NOT = Gate([-1.0], 0.5)
 
 
 class Network:
@@ -55,7 +74,7 @@ class Network:
     def __init__(self, layers):
         if not isinstance(layers, (list, tuple)) or not layers:
             raise TypeError("layers must be a non-empty list of lists of Perceptron")
-        n_inputs = None
+        n_inputs = None  # what the units of the current layer must take: the layer before's size
         for l, layer in enumerate(layers):
             if not isinstance(layer, (list, tuple)) or not layer:
                 raise TypeError(f"layers[{l}] must be a non-empty list of Perceptron")
@@ -63,10 +82,12 @@ class Network:
                 if not isinstance(unit, Perceptron):
                     raise TypeError(f"layers[{l}][{q}] must be a Perceptron, "
                                     f"got {type(unit).__name__}")
-                if n_inputs is not None and unit.n_inputs != n_inputs:
-                    raise ValueError(
-                        f"layers[{l}][{q}] takes {unit.n_inputs} inputs but layer {l - 1} "
-                        f"has {n_inputs} units")
+                if n_inputs is None:  # the first unit fixes the network's number of inputs
+                    n_inputs = unit.n_inputs
+                if unit.n_inputs != n_inputs:
+                    source = "the network's inputs" if l == 0 else f"layer {l - 1}'s units"
+                    raise ValueError(f"layers[{l}][{q}] takes {unit.n_inputs} inputs but "
+                                     f"{source} number {n_inputs}")
             n_inputs = len(layer)
         self.layers = [list(layer) for layer in layers]
 
@@ -76,10 +97,17 @@ class Network:
         return self.layers[0][0].n_inputs
 
     def predict(self, X):
-        """Pass ``X`` (n_samples, n_inputs) through every layer and return the last outputs.
+        """Pass the samples through every layer and return the last layer's outputs.
 
-        The result has shape (n_samples,) when the last layer has one unit, else
-        (n_samples, n_units).
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+            For logic, rows of 0s and 1s.
+
+        Returns
+        -------
+        outputs : ndarray of int of shape (n_samples,) when the last layer has one unit,
+            else (n_samples, n_units)
         """
         a = as_samples(X, n_features=self.n_inputs)
         for layer in self.layers:

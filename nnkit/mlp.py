@@ -8,7 +8,7 @@ The output layer fits the task:
 output     targets y             loss (mean over samples)               output error ∂J/∂z
 =========  ====================  =====================================  ==================
 softmax    int labels 0..K−1     −ln p̂(true class)                      (p̂ − Y) / N
-sigmoid    0/1 labels            −[y ln ŷ + (1 − y) ln(1 − ŷ)]           (ŷ − y) / N
+sigmoid    0/1 labels            −Σ_k [y ln ŷ + (1 − y) ln(1 − ŷ)]       (ŷ − y) / N
 linear     real numbers          Σ_k (ŷ_k − y_k)²                       2 (ŷ − y) / N
 =========  ====================  =====================================  ==================
 
@@ -61,7 +61,8 @@ def cross_entropy(z, Y):
 
 
 def binary_cross_entropy(z, Y):
-    """Mean binary cross-entropy of sigmoid outputs, from the logits ``z``.
+    """Binary cross-entropy of sigmoid outputs from the logits ``z``, summed over the outputs
+    and averaged over the samples.
 
     Uses −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = ln(1 + e^z) − y z, which never takes ln 0.
 
@@ -116,62 +117,107 @@ HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh", "sigmoid", "linear")
 class SGD:
     """Plain gradient descent: θ ← θ − η ∇J.
 
+    ``step`` applies one update to every parameter array; the subclasses change only the
+    direction of the step, from the state they keep per array.
+
+    Parameters
+    ----------
+    learning_rate : float
+        The step size η > 0.
+
     Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
     (chapters/05-backpropagation).
     """
 
     def __init__(self, learning_rate):
-        self.learning_rate = learning_rate
+        self.learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0,
+                                      exclusive_minimum=True)
+        self.state = None  # one entry per parameter array, made on the first step
+        self.t = 0  # number of steps taken
 
     def step(self, params, grads):
-        """Update every array of ``params`` in place from the matching gradient."""
-        for theta, nabla in zip(params, grads):
-            theta -= self.learning_rate * nabla
+        """Update every array of ``params`` in place: θ ← θ − η · direction.
+
+        Parameters
+        ----------
+        params : list of ndarray
+            The parameter arrays, changed in place.
+        grads : list of ndarray
+            ∇J for each array of ``params``, with the same shapes.
+        """
+        if self.state is None:
+            self.state = [self._new_state(theta) for theta in params]
+        self.t += 1
+        for theta, nabla, state in zip(params, grads, self.state):
+            theta -= self.learning_rate * self._direction(nabla, state)
+
+    def _new_state(self, theta):
+        return None
+
+    def _direction(self, nabla, state):
+        return nabla
 
 
 class Momentum(SGD):
     """Gradient descent on a smoothed gradient: v ← βv + ∇J, θ ← θ − η v (2× memory).
+
+    Parameters
+    ----------
+    learning_rate : float
+        The step size η > 0.
+    beta : float, default 0.9
+        How much of the previous velocity v is kept, in [0, 1).
 
     Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
     """
 
     def __init__(self, learning_rate, beta=0.9):
         super().__init__(learning_rate)
-        self.beta = beta
-        self.velocity = None
+        self.beta = as_float(beta, "beta", minimum=0.0, maximum=1.0, exclusive_maximum=True)
 
-    def step(self, params, grads):
-        if self.velocity is None:
-            self.velocity = [np.zeros_like(theta) for theta in params]
-        for theta, nabla, v in zip(params, grads, self.velocity):
-            v *= self.beta
-            v += nabla
-            theta -= self.learning_rate * v
+    def _new_state(self, theta):
+        return np.zeros_like(theta)  # the velocity v
+
+    def _direction(self, nabla, v):
+        v *= self.beta
+        v += nabla
+        return v
 
 
 class Adam(SGD):
     """Adam: momentum on the gradient and on its square, bias-corrected (3× memory).
+
+    m ← β1 m + (1 − β1) ∇J and v ← β2 v + (1 − β2) (∇J)², then θ ← θ − η m̂ / (√v̂ + ε)
+    with m̂ = m / (1 − β1^t) and v̂ = v / (1 − β2^t) after t steps.
+
+    Parameters
+    ----------
+    learning_rate : float
+        The step size η > 0.
+    beta1, beta2 : float, default 0.9 and 0.999
+        Decay rates of the two moving averages, in [0, 1).
+    eps : float, default 1e-8
+        Keeps the division finite.
 
     Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
     """
 
     def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(learning_rate)
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m = self.v = None
-        self.t = 0
+        self.beta1 = as_float(beta1, "beta1", minimum=0.0, maximum=1.0, exclusive_maximum=True)
+        self.beta2 = as_float(beta2, "beta2", minimum=0.0, maximum=1.0, exclusive_maximum=True)
+        self.eps = as_float(eps, "eps", minimum=0.0, exclusive_minimum=True)
 
-    def step(self, params, grads):
-        if self.m is None:
-            self.m = [np.zeros_like(theta) for theta in params]
-            self.v = [np.zeros_like(theta) for theta in params]
-        self.t += 1
-        for theta, nabla, m, v in zip(params, grads, self.m, self.v):
-            m += (1 - self.beta1) * (nabla - m)
-            v += (1 - self.beta2) * (nabla ** 2 - v)
-            m_hat = m / (1 - self.beta1 ** self.t)
-            v_hat = v / (1 - self.beta2 ** self.t)
-            theta -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.eps)
+    def _new_state(self, theta):
+        return np.zeros_like(theta), np.zeros_like(theta)  # m and v
+
+    def _direction(self, nabla, state):
+        m, v = state
+        m += (1 - self.beta1) * (nabla - m)
+        v += (1 - self.beta2) * (nabla ** 2 - v)
+        m_hat = m / (1 - self.beta1 ** self.t)
+        v_hat = v / (1 - self.beta2 ** self.t)
+        return m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
@@ -324,10 +370,17 @@ class MLP:
         return zs, outputs
 
     def forward(self, X):
-        """Output of the last layer, an array of shape (n_samples, n_outputs).
+        """The forward pass: the output of the last layer (``model(X)`` is the same).
 
-        Class probabilities (softmax), probabilities of class 1 (sigmoid) or predicted values
-        (linear). ``model(X)`` is the same.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        A : ndarray of shape (n_samples, n_outputs)
+            Class probabilities (softmax), probabilities of class 1 (sigmoid) or predicted
+            values (linear).
         """
         return self._forward(self._check_X(X))[1][-1]
 
@@ -341,8 +394,17 @@ class MLP:
     def loss(self, X, y, l2=0.0):
         """The cost J: the mean loss over the samples, plus l2 · Σ‖W‖² if ``l2 > 0``.
 
-        ``l2`` (a float ≥ 0, default 0) weighs the penalty on the weight matrices; the
-        biases are not penalised.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like
+            Targets as described in the class's Notes.
+        l2 : float, default 0.0
+            Weight of the penalty on the weight matrices (the biases are not penalised).
+
+        Returns
+        -------
+        J : float
 
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
@@ -367,8 +429,16 @@ class MLP:
     def gradients(self, X, y, l2=0.0):
         """Gradients of ``loss(X, y, l2)`` by backpropagation, no automatic differentiation.
 
-        Returns a list of ``(dW, db)`` matching ``params``: ``dW`` of shape (n_in, n_out) and
-        ``db`` of shape (n_out,) for each layer.
+        Parameters
+        ----------
+        X, y, l2
+            As in :meth:`loss`.
+
+        Returns
+        -------
+        list of (dW, db)
+            One pair per layer, matching ``params``: ∂J/∂W of shape (n_in, n_out) and ∂J/∂b
+            of shape (n_out,).
 
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
@@ -441,27 +511,36 @@ class MLP:
         history = {"loss": [], "score": [], "updates_per_epoch": -(-n // batch_size)}
         if val is not None:
             history.update(val_loss=[], val_score=[])
-        best_loss, best_params, best_epoch = np.inf, None, None
+        best = {"loss": np.inf, "epoch": None, "params": None}
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
             for epoch in range(epochs):
-                self._train_epoch(X, Y, batch_size, opt, l2, dropout, rng, epoch)
-                self._record(history, "", X, Y)
+                try:  # the arguments were checked: a ValueError now means a non-finite z
+                    self._train_epoch(X, Y, batch_size, opt, l2, dropout, rng)
+                    self._record(history, "", X, Y)
+                    if val is not None:
+                        self._record(history, "val_", *val)
+                except ValueError as err:
+                    raise self._divergence(epoch, learning_rate) from err
                 if not np.isfinite(history["loss"][-1]):
                     raise self._divergence(epoch, learning_rate)
-                if val is None:
-                    continue
-                self._record(history, "val_", *val)
-                if history["val_loss"][-1] < best_loss:
-                    best_loss, best_epoch = history["val_loss"][-1], epoch
-                    best_params = copy.deepcopy(self._params)
-                elif early_stopping is not None and epoch - best_epoch >= early_stopping:
+                if val is not None and self._patience_ran_out(history, best, epoch,
+                                                              early_stopping):
                     break
-        if early_stopping is not None and best_params is not None:
-            self._params = best_params
+        if early_stopping is not None and best["params"] is not None:
+            self._params = best["params"]
         history["epochs_run"] = len(history["loss"])
-        history["best_epoch"] = best_epoch
+        history["best_epoch"] = best["epoch"]
         self.history_ = history
         return history
+
+    def _patience_ran_out(self, history, best, epoch, patience):
+        """Keep the weights of the lowest validation loss; say whether to stop early."""
+        if history["val_loss"][-1] < best["loss"]:
+            best.update(loss=history["val_loss"][-1], epoch=epoch,
+                        params=copy.deepcopy(self._params))
+            return False
+        last_improved = -1 if best["epoch"] is None else best["epoch"]
+        return patience is not None and epoch - last_improved >= patience
 
     def _record(self, history, prefix, X, Y):
         """Append the mean data loss (no penalty) and the score on (X, Y) to the history."""
@@ -479,16 +558,13 @@ class MLP:
         y_val = self._targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)")
         return X_val, y_val
 
-    def _train_epoch(self, X, Y, batch_size, opt, l2, dropout, rng, epoch):
+    def _train_epoch(self, X, Y, batch_size, opt, l2, dropout, rng):
         order = rng.permutation(X.shape[0])
-        try:
-            for start in range(0, X.shape[0], batch_size):
-                idx = order[start:start + batch_size]
-                masks = self._dropout_masks(len(idx), dropout, rng) if dropout else None
-                grads = self._backprop(X[idx], Y[idx], l2, masks)
-                opt.step(self._flat(), [g for pair in grads for g in pair])
-        except ValueError as err:  # arguments were checked: a non-finite z means divergence
-            raise self._divergence(epoch, opt.learning_rate) from err
+        for start in range(0, X.shape[0], batch_size):
+            idx = order[start:start + batch_size]
+            masks = self._dropout_masks(len(idx), dropout, rng) if dropout else None
+            grads = self._backprop(X[idx], Y[idx], l2, masks)
+            opt.step(self._flat(), [g for pair in grads for g in pair])
 
     def _dropout_masks(self, n_samples, dropout, rng):
         return [(rng.random((n_samples, n_units)) >= dropout) / (1.0 - dropout)
@@ -501,8 +577,19 @@ class MLP:
 
     # ------------------------------------------------------------------ prediction
     def predict_proba(self, X):
-        """Class probabilities: shape (n_samples, K) for softmax; for one sigmoid output,
-        P(y = 1) of shape (n_samples,), else (n_samples, n_outputs)."""
+        """Class probabilities: ``forward(X)``, except that one sigmoid output gives a vector.
+
+        Only for a softmax or sigmoid output.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        P : ndarray of shape (n_samples, K) for softmax, (n_samples,) with P(y = 1) for one
+            sigmoid output, (n_samples, n_outputs) for several
+        """
         if self.output == "linear":
             raise ValueError("predict_proba needs output='softmax' or 'sigmoid'; "
                              "this model has output='linear' (use predict)")
@@ -519,8 +606,15 @@ class MLP:
     def predict(self, X):
         """Predicted labels (argmax for softmax, p ≥ 0.5 for sigmoid) or values (linear).
 
-        The shape is (n_samples,), or (n_samples, n_outputs) for several sigmoid or linear
-        outputs.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+            The samples to label.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,), or (n_samples, n_outputs) for several sigmoid
+            or linear outputs
         """
         out = self._predict(self.forward(X))
         return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
@@ -533,10 +627,27 @@ class MLP:
             return float(np.mean(self._predict(out) == Y))
         ss_res = ((Y - out) ** 2).sum(axis=0)
         ss_tot = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
-        return float(np.mean(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
+        # As in scikit-learn, a constant target scores 1 when predicted exactly, else 0.
+        exact = np.where(ss_res == 0, 1.0, 0.0)
+        r2 = np.where(ss_tot > 0, 1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0), exact)
+        return float(np.mean(r2))
 
     def score(self, X, y):
-        """Accuracy for classification; R² (averaged over outputs) for regression."""
+        """How well the model predicts ``y``: accuracy, or R² for regression.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like
+            Targets as described in the class's Notes.
+
+        Returns
+        -------
+        float
+            The fraction of correct labels (for several sigmoid outputs, of correct
+            individual labels); for a linear output, R² = 1 − SS_res / SS_tot averaged over
+            the outputs.
+        """
         X = self._check_X(X)
         return self._score(self._forward(X)[1][-1], self._targets(y, X.shape[0]))
 

@@ -66,6 +66,11 @@ def update(w, x, label):
     return w, False
 
 
+def _classifies_all(w, X1, y):
+    """Whether the step perceptron with extended weights ``w`` gets every label right."""
+    return np.array_equal((X1 @ w >= 0).astype(np.int64), y)
+
+
 class Perceptron:
     """One neuron: output h(wᵀx + b) for each row x of ``X``.
 
@@ -77,13 +82,14 @@ class Perceptron:
         The bias w0 (the weight of the constant input 1).
     activation : str, default "step"
         A name from ``nnkit.activations.ACTIVATIONS`` (not "softmax", which needs a layer).
+        Only a step perceptron can be trained with ``fit``.
 
     Attributes
     ----------
     converged_ : bool
-        After ``fit``: whether an epoch passed with no misclassification.
+        After ``fit``: whether every training point ended correctly classified.
     errors_ : list of int
-        After ``fit``: how many points were misclassified (so updated) in each epoch.
+        After ``fit``: how many picked points were misclassified (so updated) in each epoch.
 
     Examples
     --------
@@ -106,6 +112,12 @@ class Perceptron:
     def zeros(cls, n_inputs, activation="step"):
         """An untrained perceptron with all weights and the bias 0.
 
+        Parameters
+        ----------
+        n_inputs : int
+            Number of inputs k, at least 1.
+        activation : str, default "step"
+
         Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
         """
         return cls(np.zeros(as_int(n_inputs, "n_inputs", minimum=1)), 0.0, activation)
@@ -113,6 +125,15 @@ class Perceptron:
     @classmethod
     def random(cls, n_inputs, scale=1.0, activation="step", random_state=None):
         """An untrained perceptron with weights and bias drawn from N(0, scale²).
+
+        Parameters
+        ----------
+        n_inputs : int
+            Number of inputs k, at least 1.
+        scale : float, default 1.0
+            Standard deviation of the weights.
+        activation : str, default "step"
+        random_state : int, numpy.random.Generator or None
 
         Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
         """
@@ -146,18 +167,28 @@ class Perceptron:
         return as_samples(X, n_features=self.n_inputs) @ self.weights + self.bias
 
     def predict(self, X):
-        """Output h(z) of each sample of ``X`` (n_samples, n_inputs), as an array (n_samples,).
+        """The perceptron's output h(z) for each sample.
 
-        Ints 0/1 for the step activation, ±1 for sign, floats for the others.
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+            Samples, one per row; ``net_input(X)`` gives their z.
+
+        Returns
+        -------
+        h : ndarray of shape (n_samples,), ints 0/1 for the step activation, ±1 for sign,
+            floats for the others
         """
         return self._h(self.net_input(X))
 
     def fit(self, X, y, max_epochs=100, random_state=None):
         """Train with the perceptron rule, starting from the current weights.
 
-        Each epoch visits every sample once in a random order (picking random points without
-        repeats); a misclassified point is added to or subtracted from the extended weights.
-        Training stops after the first epoch without a mistake, or after ``max_epochs``.
+        The rule exactly: pick a random point (each pick independent of the others); if it is
+        misclassified, add it to the extended weights when it belongs to P (label 1) or
+        subtract it when it belongs to N (label 0); stop as soon as every point is classified
+        correctly. Counting ``n_samples`` picks as an epoch, the rule gives up after
+        ``max_epochs`` epochs: on data that no hyperplane separates it would never stop.
 
         Parameters
         ----------
@@ -166,34 +197,41 @@ class Perceptron:
             Labels 1 (the set P) or 0 (the set N).
         max_epochs : int, default 100
         random_state : int, numpy.random.Generator or None
-            Seeds the order in which points are picked.
+            Seeds the random picks.
 
         Returns
         -------
         self
-            With ``converged_`` and ``errors_`` set.
+            With ``converged_`` (whether every point ended correctly classified) and
+            ``errors_`` (misclassified picks, hence updates, in each epoch; empty if the
+            weights were right from the start).
 
         Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
         """
-        if not self.weights.flags.writeable:
-            raise ValueError("this perceptron is a constant (such as a logic gate) and cannot be "
-                             "trained; create your own, e.g. Perceptron.zeros(n_inputs)")
+        if self.activation != "step":
+            raise ValueError(
+                f"the perceptron rule trains a step perceptron, but activation is "
+                f"{self.activation!r}; train one with activation='step' and reuse its weights")
         X1 = extend(as_samples(X, n_features=self.n_inputs))
         y = as_labels(y, n_samples=X1.shape[0], n_classes=2)
         max_epochs = as_int(max_epochs, "max_epochs", minimum=1)
         rng = as_rng(random_state)
         w = self.extended_weights
         self.errors_ = []
+        converged = _classifies_all(w, X1, y)
         for _ in range(max_epochs):
+            if converged:
+                break
             n_errors = 0
-            for i in rng.permutation(X1.shape[0]):
+            for i in rng.integers(X1.shape[0], size=X1.shape[0]):
                 w, updated = update(w, X1[i], y[i])
                 n_errors += updated
+                if updated and _classifies_all(w, X1, y):
+                    converged = True
+                    break
             self.errors_.append(n_errors)
-            if n_errors == 0:
-                break
         self.bias, self.weights = float(w[0]), w[1:]
-        self.converged_ = self.errors_[-1] == 0
+        self.converged_ = converged
         return self
 
     def __repr__(self):

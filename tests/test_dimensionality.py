@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy.spatial.distance import cdist
 from sklearn.neighbors import KNeighborsClassifier
 
 from nnkit import dimensionality as dim
@@ -22,6 +23,13 @@ def test_pairwise_distances_match_the_direct_formula():
     assert D.shape == (30, 30)
     np.testing.assert_array_equal(np.diag(D), 0.0)
     np.testing.assert_allclose(D, D.T)
+
+
+def test_pairwise_distances_stay_accurate_far_from_the_origin():
+    rng = np.random.default_rng(1)
+    X, Y = 1e4 + rng.random((300, 2)), 1e4 + rng.random((50, 2))  # the Gram trick cancels here
+    np.testing.assert_allclose(dim.pairwise_distances(X), cdist(X, X), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(dim.pairwise_distances(X, Y), cdist(X, Y), rtol=1e-8, atol=1e-12)
 
 
 def test_pairwise_distances_never_negative_or_nan_for_near_duplicates():

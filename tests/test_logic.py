@@ -67,10 +67,16 @@ def test_multi_output_layers_and_three_inputs():
 
 
 def test_gates_are_constants():
-    with pytest.raises(ValueError, match="constant"):
+    with pytest.raises(AttributeError, match="constant"):
         logic.AND.fit([[0, 0], [1, 1]], [0, 1])
+    assert logic.AND.extended_weights.tolist() == [-1.5, 1.0, 1.0]
     with pytest.raises(ValueError, match="read-only"):
         logic.OR.weights[0] = 5.0
+    with pytest.raises(AttributeError, match="constant"):
+        logic.OR.bias = 0.0
+    with pytest.raises(AttributeError, match="constant"):
+        logic.OR.weights = np.zeros(2)
+    np.testing.assert_array_equal(logic.truth_table(logic.OR)[:, 2], [0, 1, 1, 1])
 
 
 @pytest.mark.parametrize("call, error, name", [
@@ -78,6 +84,7 @@ def test_gates_are_constants():
     (lambda: logic.Network([[logic.AND], []]), TypeError, r"layers\[1\]"),
     (lambda: logic.Network([[logic.AND, "OR"]]), TypeError, r"layers\[0\]\[1\]"),
     (lambda: logic.Network([[logic.AND], [logic.AND]]), ValueError, r"layers\[1\]\[0\] takes 2"),
+    (lambda: logic.Network([[logic.AND, logic.NOT]]), ValueError, r"layers\[0\]\[1\] takes 1 inputs but the network's inputs number 2"),
     (lambda: logic.truth_table("AND"), TypeError, "gate"),
     (lambda: logic.truth_table(Perceptron([1.0], 0.0, "sigmoid")), ValueError, "gate must output 0 or 1"),
     (lambda: logic.truth_table(logic.Network([[logic.AND, logic.OR]])), ValueError, "single output"),

@@ -17,17 +17,20 @@ TORCH_HIDDEN = {
     "leaky_relu": lambda t: F.leaky_relu(t, 0.01), "elu": F.elu,
 }
 N_OUT = {"softmax": 4, "sigmoid": 1, "linear": 2}
+# every output layer, and several sigmoid outputs (multi-label) besides one
+OUTPUT_CASES = [("softmax", 4), ("sigmoid", 1), ("sigmoid", 3), ("linear", 2)]
 
 
-def make_problem(output, n_samples=12, n_inputs=3, seed=0):
+def make_problem(output, n_samples=12, n_inputs=3, seed=0, n_out=None):
     rng = np.random.default_rng(seed)
+    n_out = N_OUT[output] if n_out is None else n_out
     X = rng.normal(size=(n_samples, n_inputs))
     if output == "softmax":
-        y = rng.integers(0, N_OUT[output], size=n_samples)
+        y = rng.integers(0, n_out, size=n_samples)
     elif output == "sigmoid":
-        y = rng.integers(0, 2, size=n_samples)
+        y = rng.integers(0, 2, size=n_samples if n_out == 1 else (n_samples, n_out))
     else:
-        y = rng.normal(size=(n_samples, N_OUT[output]))
+        y = rng.normal(size=(n_samples, n_out))
     return X, y
 
 
@@ -44,8 +47,9 @@ def torch_loss(model, X, y, l2=0.0, masks=None):
                 a = a * torch.tensor(masks[l])
     if model.output == "softmax":
         loss = F.cross_entropy(z, torch.tensor(y))
-    elif model.output == "sigmoid":
-        loss = F.binary_cross_entropy_with_logits(z[:, 0], torch.tensor(y, dtype=torch.float64))
+    elif model.output == "sigmoid":  # summed over the outputs, averaged over the samples
+        targets = torch.tensor(y, dtype=torch.float64).reshape(z.shape)
+        loss = F.binary_cross_entropy_with_logits(z, targets, reduction="sum") / len(X)
     else:
         loss = ((z - torch.tensor(y)) ** 2).sum(dim=1).mean()
     loss = loss + l2 * sum((W ** 2).sum() for W, _ in params)
@@ -55,10 +59,10 @@ def torch_loss(model, X, y, l2=0.0, masks=None):
 
 @pytest.mark.parametrize("l2", [0.0, 0.05])
 @pytest.mark.parametrize("hidden", sorted(TORCH_HIDDEN))
-@pytest.mark.parametrize("output", ["softmax", "sigmoid", "linear"])
-def test_backprop_matches_torch_autograd(output, hidden, l2):
-    X, y = make_problem(output)
-    model = MLP([3, 5, 4, N_OUT[output]], hidden_activation=hidden, output=output, random_state=1)
+@pytest.mark.parametrize("output, n_out", OUTPUT_CASES)
+def test_backprop_matches_torch_autograd(output, n_out, hidden, l2):
+    X, y = make_problem(output, n_out=n_out)
+    model = MLP([3, 5, 4, n_out], hidden_activation=hidden, output=output, random_state=1)
     reference_loss, reference_grads = torch_loss(model, X, y, l2)
     assert model.loss(X, y, l2=l2) == pytest.approx(reference_loss, rel=1e-12)
     for (dW, db), (tW, tb) in zip(model.gradients(X, y, l2=l2), reference_grads):
@@ -67,11 +71,11 @@ def test_backprop_matches_torch_autograd(output, hidden, l2):
 
 
 @pytest.mark.parametrize("l2", [0.0, 0.1])
-@pytest.mark.parametrize("output", ["softmax", "sigmoid", "linear"])
+@pytest.mark.parametrize("output, n_out", OUTPUT_CASES)
 @pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "relu"])
-def test_backprop_matches_finite_differences(output, hidden, l2):
-    X, y = make_problem(output, seed=2)
-    model = MLP([3, 6, N_OUT[output]], hidden_activation=hidden, output=output, random_state=3)
+def test_backprop_matches_finite_differences(output, n_out, hidden, l2):
+    X, y = make_problem(output, seed=2, n_out=n_out)
+    model = MLP([3, 6, n_out], hidden_activation=hidden, output=output, random_state=3)
     assert gradient_check(model, X, y, l2=l2) < 1e-6
 
 
@@ -91,12 +95,20 @@ def test_dropout_backprop_matches_torch_with_the_same_masks():
     X, y = make_problem("softmax")
     model = MLP([3, 6, 5, 4], hidden_activation="relu", random_state=4)
     masks = model._dropout_masks(X.shape[0], 0.5, np.random.default_rng(0))
-    assert all(set(np.unique(m)) <= {0.0, 2.0} for m in masks)
+    assert all(set(np.unique(m)) <= {0.0, 2.0} for m in masks)  # kept units scaled by 1/(1-p)
     _, reference = torch_loss(model, X, y, masks=masks)
     grads = model._backprop(X, np.eye(4)[y], 0.0, masks)
     for (dW, db), (tW, tb) in zip(grads, reference):
         np.testing.assert_allclose(dW, tW, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(db, tb, rtol=1e-9, atol=1e-12)
+
+
+def test_dropout_keeps_each_unit_with_probability_one_minus_p():
+    model = MLP([3, 200, 100, 2], random_state=0)
+    masks = model._dropout_masks(500, 0.2, np.random.default_rng(1))
+    kept = np.concatenate([(m > 0).ravel() for m in masks])
+    assert kept.mean() == pytest.approx(0.8, abs=0.005)
+    assert np.concatenate([m.ravel() for m in masks]).mean() == pytest.approx(1.0, abs=0.01)
 
 
 def test_forward_matches_torch_nn_modules():
@@ -228,12 +240,32 @@ def test_fit_is_deterministic_given_random_states():
     assert runs[0]["loss"] == runs[1]["loss"]
 
 
-def test_a_learning_rate_far_too_large_is_reported_as_divergence():
+@pytest.mark.parametrize("sizes, learning_rate", [([3, 1], 10.0), ([3, 8, 1], 100.0)])
+def test_a_learning_rate_far_too_large_is_reported_as_divergence(sizes, learning_rate):
+    # [3, 1]: the loss overflows first; [3, 8, 1]: the weights themselves overflow
     X = np.random.default_rng(0).normal(size=(50, 3)) * 10
     y = X @ np.array([1.0, -2.0, 3.0])
-    model = MLP([3, 1], output="linear", random_state=0)
-    with pytest.raises(ValueError, match="diverged.*learning_rate=10.0"):
-        model.fit(X, y, epochs=500, learning_rate=10.0)
+    model = MLP(sizes, output="linear", random_state=0)
+    with pytest.raises(ValueError, match=f"diverged.*learning_rate={learning_rate}"):
+        model.fit(X, y, epochs=500, learning_rate=learning_rate)
+
+
+def test_early_stopping_when_the_validation_loss_never_improves():
+    model = MLP([1, 1], output="linear", random_state=0)
+    history = model.fit([[1.0], [2.0]], [1.0, 2.0], epochs=5, learning_rate=0.01,
+                        validation_data=([[1e200]], [0.0]), early_stopping=1)
+    assert history["val_loss"] == [np.inf]
+    assert history["epochs_run"] == 1 and history["best_epoch"] is None
+
+
+@pytest.mark.parametrize("y", [[5.0, 5.0, 5.0], [[1.0, 2.0], [1.0, 3.0], [1.0, 4.0]]])
+def test_r2_of_a_constant_target_follows_scikit_learn(y):
+    model = MLP([1, np.shape(y)[1] if np.ndim(y) == 2 else 1], output="linear", random_state=0)
+    X = [[1.0], [2.0], [3.0]]
+    assert model.score(X, y) == pytest.approx(r2_score(y, model.predict(X)), rel=1e-12)
+    model.params = [(np.zeros_like(W), np.asarray(y, dtype=float)[0] * np.ones_like(b))
+                    for W, b in model.params]
+    assert model.score(X, y) == pytest.approx(r2_score(y, model.predict(X)), rel=1e-12)
 
 
 def test_predictions_and_probabilities():
@@ -315,6 +347,10 @@ X4, Y4 = np.zeros((4, 2)), np.array([0, 1, 0, 1])
     (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, validation_data=X4), TypeError, "validation_data"),
     (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, validation_data=(X4, [0, 5, 0, 1])), ValueError,
      r"validation_data\[1\]"),
+    (lambda: mlp_module.SGD(0.0), ValueError, "learning_rate"),
+    (lambda: mlp_module.Momentum(0.1, beta=1.0), ValueError, "beta"),
+    (lambda: mlp_module.Adam(0.1, beta2=-0.5), ValueError, "beta2"),
+    (lambda: mlp_module.Adam(0.1, eps="tiny"), TypeError, "eps"),
     (lambda: gradient_check("model", X4, Y4), TypeError, "model"),
     (lambda: gradient_check(MLP([2, 2]), X4, Y4, eps=0.0), ValueError, "eps"),
 ])

@@ -70,6 +70,26 @@ def test_every_public_function_documents_its_parameters(name, obj):
     assert "Parameters\n----------" in (inspect.getdoc(obj) or ""), name
 
 
+def public_methods():
+    for class_name, cls in public_functions():
+        if not inspect.isclass(cls):
+            continue
+        for name, member in vars(cls).items():
+            function = getattr(member, "__func__", member)  # unwrap classmethods
+            if not name.startswith("_") and inspect.isfunction(function):
+                yield f"{class_name}.{name}", function
+
+
+@pytest.mark.parametrize("name, method", list(public_methods()),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_every_public_method_documents_its_parameters(name, method):
+    arguments = [p for p in inspect.signature(method).parameters if p not in ("self", "cls")]
+    doc = inspect.getdoc(method) or ""
+    assert doc, f"{name} has no docstring"
+    if arguments:
+        assert "Parameters\n----------" in doc, f"{name} documents none of {arguments}"
+
+
 @pytest.mark.skipif(os.environ.get("NNKIT_OFFLINE") != "1",
                     reason="only meaningful under .ci/offline (make test)")
 def test_the_offline_wrapper_really_cuts_the_network():
