@@ -494,11 +494,9 @@ class MLP:
         X = self._check_X(X)
         Y = self._targets(y, X.shape[0])
         epochs = as_int(epochs, "epochs", minimum=1)
-        learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0,
-                                 exclusive_minimum=True)
+        opt = OPTIMIZERS[check_choice(optimizer, "optimizer", OPTIMIZERS)](learning_rate)
         n = X.shape[0]
         batch_size = n if batch_size is None else as_int(batch_size, "batch_size", 1, n)
-        opt = OPTIMIZERS[check_choice(optimizer, "optimizer", OPTIMIZERS)](learning_rate)
         l2 = as_float(l2, "l2", minimum=0.0)
         dropout = as_float(dropout, "dropout", minimum=0.0, maximum=1.0, exclusive_maximum=True)
         val = self._check_validation(validation_data)
@@ -520,9 +518,9 @@ class MLP:
                     if val is not None:
                         self._record(history, "val_", *val)
                 except ValueError as err:
-                    raise self._divergence(epoch, learning_rate) from err
+                    raise self._divergence(epoch, opt.learning_rate) from err
                 if not np.isfinite(history["loss"][-1]):
-                    raise self._divergence(epoch, learning_rate)
+                    raise self._divergence(epoch, opt.learning_rate)
                 if val is not None and self._patience_ran_out(history, best, epoch,
                                                               early_stopping):
                     break

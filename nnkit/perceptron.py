@@ -57,7 +57,11 @@ def update(w, x, label):
     x = as_float_array(x, "x", ndim=1)
     if x.shape != w.shape:
         raise ValueError(f"x must have the shape of w {w.shape}, got {x.shape}")
-    label = as_int(label, "label", minimum=0, maximum=1)
+    return _apply_rule(w, x, as_int(label, "label", minimum=0, maximum=1))
+
+
+def _apply_rule(w, x, label):
+    """The rule itself, on arguments already checked (``fit`` calls it once per pick)."""
     z = w @ x
     if label == 1 and z < 0:
         return w + x, True
@@ -224,7 +228,7 @@ class Perceptron:
                 break
             n_errors = 0
             for i in rng.integers(X1.shape[0], size=X1.shape[0]):
-                w, updated = update(w, X1[i], y[i])
+                w, updated = _apply_rule(w, X1[i], y[i])
                 n_errors += updated
                 if updated and _classifies_all(w, X1, y):
                     converged = True
