@@ -4,7 +4,8 @@
 #   make test    the same install, then every test (including a -W -n book build), offline
 #   make lab     open the chapter notebooks in JupyterLab
 #   make bench   time nnkit against scipy, scikit-learn and torch (ratios, not tests)
-#   make notebooks  re-run the chapter notebooks and save their outputs (which nbval checks)
+#   make notebooks  re-run the chapter notebooks and save their outputs (which nbval checks);
+#                   NB=chapters/02-perceptron.ipynb for one
 #
 # After the install step nothing touches the network: `make test` and `make book` run
 # their work under .ci/offline (a network namespace with no network).
@@ -43,9 +44,9 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks.py
 
+# NB=chapters/02-perceptron.ipynb runs one notebook only.
 notebooks: $(STAMP)
-	$(OFFLINE) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.record_timing=False chapters/*.ipynb
+	$(OFFLINE) $(BIN)/python .ci/execute_notebooks.py $(NB)
 
 clean:
 	rm -rf _build .pytest_cache

@@ -12,12 +12,16 @@ module                 chapter
 ``mlp``                4-6. Multilayer perceptrons, backpropagation, training
 ``grid``               7-8. Convolution, pooling and CNN architectures
 ``datasets``           every chapter (offline data only)
+``plotting``           every chapter (the book's figure style and common plots)
 =====================  ==================================================
 
-Importing ``nnkit`` imports numpy only: no torch, no ipywidgets, no downloads, and no change
-to global state (seeds and plot styles are functions a notebook calls).
+The interactive widgets live in ``nnkit.widgets`` (imported separately: it needs ipywidgets).
+
+Importing ``nnkit`` imports numpy and matplotlib only: no torch, no ipywidgets, no downloads,
+and no change to global state (seeds and plot styles are functions a notebook calls).
 """
-from nnkit import activations, datasets, dimensionality, grid, logic, mlp, perceptron
+from nnkit import activations, datasets, dimensionality, grid, logic, mlp, perceptron, plotting
 
 __version__ = "0.1.0"
-__all__ = ["activations", "datasets", "dimensionality", "grid", "logic", "mlp", "perceptron"]
+__all__ = ["activations", "datasets", "dimensionality", "grid", "logic", "mlp", "perceptron",
+           "plotting"]

@@ -448,7 +448,8 @@ class MLP:
 
     # ------------------------------------------------------------------ training
     def fit(self, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2=0.0,
-            validation_data=None, early_stopping=None, dropout=0.0, random_state=None):
+            validation_data=None, early_stopping=None, dropout=0.0, random_state=None,
+            progress=False):
         """Train by gradient descent on mini-batches.
 
         Parameters
@@ -476,6 +477,9 @@ class MLP:
             test time).
         random_state : int, numpy.random.Generator or None
             Seeds the shuffling and the dropout masks.
+        progress : bool, default False
+            Show a progress bar over the epochs (tqdm: a widget in Jupyter, text elsewhere)
+            with the latest training loss.
 
         Returns
         -------
@@ -511,7 +515,7 @@ class MLP:
             history.update(val_loss=[], val_score=[])
         best = {"loss": np.inf, "epoch": None, "params": None}
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-            for epoch in range(epochs):
+            for epoch in _epochs(epochs, progress, history):
                 try:  # the arguments were checked: a ValueError now means a non-finite z
                     self._train_epoch(X, Y, batch_size, opt, l2, dropout, rng)
                     self._record(history, "", X, Y)
@@ -652,6 +656,22 @@ class MLP:
     def __repr__(self):
         return (f"MLP(layer_sizes={self.layer_sizes}, hidden_activation="
                 f"{self.hidden_activation!r}, output={self.output!r}, n_params={self.n_params})")
+
+
+def _epochs(epochs, progress, history):
+    """range(epochs), behind a tqdm progress bar showing the latest loss if asked."""
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    if not progress:
+        yield from range(epochs)
+        return
+    from tqdm.auto import tqdm  # only when asked: tqdm.auto loads ipywidgets in Jupyter
+
+    with tqdm(range(epochs), desc="training", unit="epoch") as bar:
+        for epoch in bar:
+            yield epoch
+            if history["loss"]:
+                bar.set_postfix(loss=f"{history['loss'][-1]:.4f}")
 
 
 def gradient_check(model, X, y, eps=1e-6, l2=0.0):

@@ -1,7 +1,9 @@
 """What holds for the whole package: light imports, no global side effects, book-linked docs."""
+import importlib
 import inspect
 import json
 import os
+import pkgutil
 import re
 import socket
 import subprocess
@@ -14,6 +16,9 @@ import nnkit
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE_MODULES = [getattr(nnkit, name) for name in nnkit.__all__]
+WIDGET_MODULES = [importlib.import_module(f"nnkit.widgets.{info.name}")
+                  for info in pkgutil.iter_modules([str(ROOT / "nnkit" / "widgets")])
+                  if not info.name.startswith("_")]
 
 
 def run_python(code):
@@ -42,7 +47,7 @@ def test_importing_nnkit_changes_no_global_state():
 
 
 def public_functions():
-    for module in CORE_MODULES:
+    for module in CORE_MODULES + WIDGET_MODULES:
         for name, obj in vars(module).items():
             if name.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj)):
                 continue
