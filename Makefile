@@ -4,6 +4,7 @@
 #   make test    the same install, then every test (including a -W -n book build), offline
 #   make lab     open the chapter notebooks in JupyterLab
 #   make bench   time nnkit against scipy, scikit-learn and torch (ratios, not tests)
+#   make exercises  regenerate student + autograder exercise notebooks (otter assign)
 #   make notebooks  re-run the chapter notebooks and save their outputs (which nbval checks);
 #                   NB=chapters/02-perceptron.ipynb for one
 #
@@ -17,7 +18,7 @@ STAMP  := $(VENV)/.installed
 OFFLINE := .ci/offline
 BOOK_BUILD := $(BIN)/jupyter-book build --warningiserror --nitpick --keep-going
 
-.PHONY: install book test lab bench notebooks clean
+.PHONY: install book test lab bench notebooks exercises repository clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,15 @@ bench: $(STAMP)
 # NB=chapters/02-perceptron.ipynb runs one notebook only.
 notebooks: $(STAMP)
 	$(OFFLINE) $(BIN)/python .ci/execute_notebooks.py $(NB)
+
+# Regenerate the student and autograder versions of every exercise (otter assign); fails if a
+# reference solution fails its own tests. CH="02 07" for some chapters.
+exercises: $(STAMP)
+	$(OFFLINE) $(BIN)/python .ci/assign_exercises.py $(CH)
+
+# Point the buttons and the Colab install cells at a fork: make repository URL=https://github.com/you/book
+repository: $(STAMP)
+	$(BIN)/python .ci/set_repository.py $(URL)
 
 clean:
 	rm -rf _build .pytest_cache

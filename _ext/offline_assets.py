@@ -2,11 +2,13 @@
 
 Sphinx loads MathJax from a CDN by default. The ``django-static-mathjax`` wheel (installed from
 requirements.txt; no Django needed) carries MathJax 3.2.2's browser build; this extension copies
-its single-file SVG renderer into ``_static/`` and points the pages at it.
+its single-file SVG renderer (with all TeX extensions) into ``_static/`` and points the pages at it.
 """
 from pathlib import Path
 
-MATHJAX_FILE = "tex-svg.js"
+# The "full" build carries every TeX extension (\boldsymbol, ...): the plain tex-svg.js would
+# fetch them on demand from files the book does not ship.
+MATHJAX_FILE = "tex-svg-full.js"
 
 
 def _use_local_mathjax(app, config):

@@ -10,18 +10,34 @@ module                 chapter
 ``perceptron``         2. The perceptron
 ``logic``              3. Logic gates, XOR and building complexity
 ``mlp``                4-6. Multilayer perceptrons, backpropagation, training
+``universal``          4. Multilayer perceptrons (universal approximation by hand)
+``backprop``           5. Training: loss, gradient descent and backpropagation
 ``grid``               7-8. Convolution, pooling and CNN architectures
+``architectures``      10. Neural networks as a family of models
 ``datasets``           every chapter (offline data only)
 ``plotting``           every chapter (the book's figure style and common plots)
 =====================  ==================================================
 
-The interactive widgets live in ``nnkit.widgets`` (imported separately: it needs ipywidgets).
+The interactive widgets live in ``nnkit.widgets`` (imported separately: it needs ipywidgets), and
+the PyTorch parts in ``nnkit.cnn`` and ``nnkit.transfer`` (imported separately: they need torch).
 
 Importing ``nnkit`` imports numpy and matplotlib only: no torch, no ipywidgets, no downloads,
 and no change to global state (seeds and plot styles are functions a notebook calls).
 """
-from nnkit import activations, datasets, dimensionality, grid, logic, mlp, perceptron, plotting
+from nnkit import (
+    activations,
+    architectures,
+    backprop,
+    datasets,
+    dimensionality,
+    grid,
+    logic,
+    mlp,
+    perceptron,
+    plotting,
+    universal,
+)
 
 __version__ = "0.1.0"
-__all__ = ["activations", "datasets", "dimensionality", "grid", "logic", "mlp", "perceptron",
-           "plotting"]
+__all__ = ["activations", "architectures", "backprop", "datasets", "dimensionality", "grid",
+           "logic", "mlp", "perceptron", "plotting", "universal"]

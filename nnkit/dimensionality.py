@@ -10,16 +10,24 @@ into numbers that a plot, a widget or a test can use:
 * irrelevant features do not cancel out: they drown a nearest-neighbour classifier
   (:func:`accuracy_vs_irrelevant_features`, built on :func:`knn_predict`);
 * recording everything "just in case" gives randomness more chances to look like a pattern
-  (:func:`max_spurious_correlation`).
+  (:func:`max_spurious_correlation`, built on :func:`correlations`).
+
+The chapter's other claims get numbers too: a short and wide table has many perfect linear
+models (:func:`exact_linear_fits`, :func:`interpolating_family`,
+:func:`exact_fit_with_prediction`); a neighbourhood holding a fixed share of the data must span
+most of every axis (:func:`edge_length_for_fraction`); choosing features restores what noise
+took (:func:`feature_selection_accuracy`); and in grid data neighbours are alike until the
+positions are shuffled (:func:`neighbour_correlation`, :func:`shuffle_positions`).
 
 Every function returns plain numpy arrays (or a dict of them), is vectorised, and is
 deterministic given ``random_state``.
 """
+import itertools
 import math
 
 import numpy as np
 
-from nnkit._validation import as_float, as_int, as_labels, as_rng, as_samples
+from nnkit._validation import as_float, as_float_array, as_int, as_labels, as_rng, as_samples
 
 
 def _as_counts(values, name, minimum):
@@ -108,7 +116,7 @@ def distance_concentration(dims, n_samples=100, random_state=None):
     return {"dims": dims, **stats}
 
 
-def ball_volume_fraction(dims, radius=0.5):
+def ball_volume_fraction(dims, radius=0.5, log=False):
     """Exact fraction of the unit hypercube's volume within ``radius`` of its centre.
 
     For ``radius <= 0.5`` the ball lies inside the cube, so the fraction is the ball's volume
@@ -122,10 +130,14 @@ def ball_volume_fraction(dims, radius=0.5):
         Dimensions, each >= 1.
     radius : float, default 0.5
         Radius of the neighbourhood, in ``(0, 0.5]``.
+    log : bool, default False
+        Return the natural logarithm of the fraction instead: it stays finite where the
+        fraction itself underflows to 0 (beyond about ``d = 400`` at ``r = 0.5``).
 
     Returns
     -------
     fraction : ndarray of shape (n_dims,)
+        Or its natural logarithm, if ``log``.
 
     Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
     (chapters/01-patterns-and-dimensionality).
@@ -134,7 +146,9 @@ def ball_volume_fraction(dims, radius=0.5):
     r = as_float(radius, "radius", minimum=0.0, maximum=0.5, exclusive_minimum=True)
     log_fraction = [d / 2 * math.log(math.pi) + d * math.log(r) - math.lgamma(d / 2 + 1)
                     for d in dims]
-    return np.exp(log_fraction)
+    if not isinstance(log, (bool, np.bool_)):
+        raise TypeError(f"log must be True or False, got {log!r}")
+    return np.array(log_fraction) if log else np.exp(log_fraction)
 
 
 def _count_in_ball(n_samples, d, r, rng):
@@ -312,3 +326,293 @@ def max_spurious_correlation(n_samples, n_features, n_repeats=10, random_state=N
     rng = as_rng(random_state)
     running_max = sum(_max_abs_correlations(n_samples, counts.max(), rng) for _ in range(n_repeats))
     return running_max[counts - 1] / n_repeats
+
+
+def correlations(X, y):
+    """Pearson correlation between each column of ``X`` and the target ``y``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        No column may be constant (its correlation is undefined).
+    y : array-like of shape (n_samples,)
+        Numbers (class labels 0/1 work too); not constant.
+
+    Returns
+    -------
+    r : ndarray of shape (n_features,)
+        Each value in [-1, 1].
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    X = as_samples(X, "X")
+    y = as_float_array(y, "y", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y has {y.shape[0]} values but X has {X.shape[0]} samples")
+    if X.shape[0] < 2:
+        raise ValueError(f"X needs at least 2 samples for a correlation, got {X.shape[0]}")
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    x_norm, y_norm = np.linalg.norm(Xc, axis=0), np.linalg.norm(yc)
+    if y_norm == 0:
+        raise ValueError("y is constant; its correlation with anything is undefined")
+    if np.any(x_norm == 0):
+        raise ValueError(f"X has constant columns {np.flatnonzero(x_norm == 0).tolist()};"
+                         " their correlation is undefined")
+    return np.clip((yc @ Xc) / (x_norm * y_norm), -1.0, 1.0)
+
+
+def _design(X, name="X"):
+    """``X`` with a leading column of ones (for the intercept)."""
+    X = as_samples(X, name)
+    return np.hstack([np.ones((X.shape[0], 1)), X])
+
+
+def _targets(y, n_samples):
+    y = as_float_array(y, "y", ndim=1)
+    if y.shape[0] != n_samples:
+        raise ValueError(f"y has {y.shape[0]} values but X has {n_samples} samples")
+    return y
+
+
+def exact_linear_fits(X, y, atol=1e-8):
+    """Every linear model on a subset of the features that reproduces ``y`` exactly.
+
+    For each subset ``S`` of at most ``n_samples - 1`` features, fit ``y = b + X[:, S] w`` by
+    least squares. A subset is kept when the fit is unique (the design matrix has full column
+    rank), exact (largest residual at most ``atol`` times the size of ``y``) and uses every one
+    of its features (no weight is zero). With fewer samples than features (a short and wide
+    table) there are often several such "perfect" models, each a different story.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    atol : float, default 1e-8
+        Relative tolerance on the residual, > 0.
+
+    Returns
+    -------
+    fits : list of dict
+        One per exact model, smallest subsets first: ``features`` (tuple of column indices),
+        ``intercept`` (float) and ``weights`` (ndarray of shape (len(features),)).
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    X = as_samples(X, "X")
+    y = _targets(y, X.shape[0])
+    atol = as_float(atol, "atol", minimum=0.0, exclusive_minimum=True)
+    scale = atol * max(1.0, np.abs(y).max())
+    fits = []
+    for size in range(1, min(X.shape[1], X.shape[0] - 1) + 1):
+        for subset in itertools.combinations(range(X.shape[1]), size):
+            A = _design(X[:, subset])
+            if np.linalg.matrix_rank(A) < A.shape[1]:
+                continue
+            coef = np.linalg.lstsq(A, y, rcond=None)[0]
+            weight_scale = np.abs(coef[1:]) * np.abs(X[:, subset]).max(axis=0)
+            if np.abs(A @ coef - y).max() <= scale and np.all(weight_scale > scale):
+                fits.append({"features": subset, "intercept": float(coef[0]),
+                             "weights": coef[1:]})
+    return fits
+
+
+def interpolating_family(X, y):
+    """All linear models ``y = b + X w`` that fit every sample exactly, as a point plus a space.
+
+    When the ``n_samples`` equations have fewer rows than the ``n_features + 1`` unknowns
+    ``theta = (b, w)``, their solutions form the set ``theta_0 + N t`` for every vector ``t``:
+    ``theta_0`` is the solution of smallest norm (the pseudo-inverse's) and the columns of
+    ``N`` span the null space of the design matrix ``[1, X]``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        Must be reachable: the samples may not contradict each other.
+
+    Returns
+    -------
+    theta0 : ndarray of shape (n_features + 1,)
+        Intercept first, then the weights.
+    null_basis : ndarray of shape (n_features + 1, n_free)
+        Orthonormal columns; ``[1, X] @ null_basis`` is zero. ``n_free`` is 0 when the fit is
+        unique.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    X = as_samples(X, "X")
+    y = _targets(y, X.shape[0])
+    A = _design(X)
+    U, s, Vt = np.linalg.svd(A)
+    rank = int(np.sum(s > s[0] * max(A.shape) * np.finfo(float).eps))
+    theta0 = Vt[:rank].T @ ((U[:, :rank].T @ y) / s[:rank])
+    if np.abs(A @ theta0 - y).max() > 1e-8 * max(1.0, np.abs(y).max()):
+        raise ValueError("no linear model fits y exactly: the samples contradict each other")
+    return theta0, Vt[rank:].T.copy()
+
+
+def exact_fit_with_prediction(X, y, x_new, value):
+    """A linear model that fits every sample exactly and predicts ``value`` for ``x_new``.
+
+    Moves along the null space of :func:`interpolating_family` (which leaves every training
+    prediction unchanged) until the prediction for ``x_new`` equals ``value``. When it
+    exists, the data cannot tell this model apart from any other perfect fit.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    x_new : array-like of shape (n_features,)
+        A new sample, not a combination of the training rows (otherwise every perfect fit
+        predicts the same value for it).
+    value : float
+        The prediction wanted for ``x_new``.
+
+    Returns
+    -------
+    theta : ndarray of shape (n_features + 1,)
+        Intercept first, then the weights.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    theta0, null_basis = interpolating_family(X, y)
+    x_new = as_float_array(x_new, "x_new", ndim=1)
+    if x_new.shape[0] != theta0.shape[0] - 1:
+        raise ValueError(f"x_new must have {theta0.shape[0] - 1} features, got {x_new.shape[0]}")
+    value = as_float(value, "value")
+    a = np.concatenate([[1.0], x_new])
+    direction = null_basis.T @ a
+    if np.linalg.norm(direction) <= 1e-12 * np.linalg.norm(a):
+        raise ValueError("x_new is a combination of the training rows: every exact fit"
+                         " predicts the same value for it")
+    t = (value - a @ theta0) / (direction @ direction) * direction
+    return theta0 + null_basis @ t
+
+
+def edge_length_for_fraction(fraction, dims):
+    """Edge of the sub-cube of ``[0, 1]^d`` that holds a given share of uniform data.
+
+    A neighbourhood that captures a fraction ``p`` of uniformly spread data must span
+    ``p^(1/d)`` of every axis: in 10 dimensions, 1% of the data needs 63% of each axis range.
+
+    Parameters
+    ----------
+    fraction : float
+        The share of the data, in (0, 1].
+    dims : int or sequence of int
+        Dimensions, each >= 1.
+
+    Returns
+    -------
+    edge : ndarray of shape (n_dims,)
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    p = as_float(fraction, "fraction", minimum=0.0, maximum=1.0, exclusive_minimum=True)
+    dims = _as_counts(dims, "dims", minimum=1)
+    return p ** (1.0 / dims)
+
+
+def feature_selection_accuracy(X, y, n_keep, n_neighbors=1, n_train=None):
+    """k-NN validation accuracy with all features and with the best ``n_keep`` by correlation.
+
+    The first ``n_train`` samples train the model *and* choose the features (those with the
+    largest absolute :func:`correlations` with the label); the remaining samples are only
+    used to measure accuracy, so the selection never sees them.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of int, shape (n_samples,)
+    n_keep : int
+        Features to keep, between 1 and ``n_features``.
+    n_neighbors : int, default 1
+    n_train : int or None
+        Training samples; default half of them.
+
+    Returns
+    -------
+    dict
+        ``selected`` (ndarray of int, shape (n_keep,), best first), ``scores`` (absolute
+        correlation of every feature on the training part, shape (n_features,)),
+        ``accuracy_all`` and ``accuracy_selected`` (floats).
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    X = as_samples(X, "X")
+    y = as_labels(y, "y", n_samples=X.shape[0])
+    n_keep = as_int(n_keep, "n_keep", minimum=1, maximum=X.shape[1])
+    n_train = X.shape[0] // 2 if n_train is None else n_train
+    n_train = as_int(n_train, "n_train", minimum=2, maximum=X.shape[0] - 1)
+    scores = np.abs(correlations(X[:n_train], y[:n_train]))
+    selected = np.argsort(-scores, kind="stable")[:n_keep]
+    accuracy = {}
+    for key, columns in (("accuracy_all", slice(None)), ("accuracy_selected", selected)):
+        y_pred = knn_predict(X[:n_train, columns], y[:n_train], X[n_train:, columns],
+                             n_neighbors)
+        accuracy[key] = float(np.mean(y_pred == y[n_train:]))
+    return {"selected": selected, "scores": scores, **accuracy}
+
+
+def neighbour_correlation(values, axis=-1):
+    """Correlation between each value of a grid and its next neighbour along ``axis``.
+
+    Near 1 for a smooth signal or a photograph (neighbours are alike), near 0 once the
+    positions are shuffled: the number that says "neighbourhood matters here".
+
+    Parameters
+    ----------
+    values : array-like of shape (n,) or (height, width)
+        A signal or a grey image, with at least two positions along ``axis``.
+    axis : int, default -1
+        Along which axis to pair neighbours.
+
+    Returns
+    -------
+    r : float
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    values = as_float_array(values, "values", ndim=(1, 2))
+    valid_axis = isinstance(axis, int) and not isinstance(axis, bool)
+    if not valid_axis or not -values.ndim <= axis < values.ndim:
+        raise ValueError(f"axis must be an int in [-{values.ndim}, {values.ndim}), got {axis!r}")
+    n = values.shape[axis]
+    if n < 2:
+        raise ValueError(f"values needs at least 2 positions along axis {axis}, got {n}")
+    first = np.take(values, np.arange(n - 1), axis=axis).ravel()
+    second = np.take(values, np.arange(1, n), axis=axis).ravel()
+    return float(correlations(first[:, None], second)[0])
+
+
+def shuffle_positions(values, random_state=None):
+    """Move the values of a grid to random positions (one permutation for the whole grid).
+
+    Every value survives, only its place changes: the mean, the histogram and any model that
+    treats positions as unrelated features are unaffected, but neighbourhood is destroyed.
+
+    Parameters
+    ----------
+    values : array-like of shape (n,) or (height, width)
+    random_state : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    shuffled : ndarray of the same shape
+        ``shuffled.ravel() == values.ravel()[permutation]``.
+    permutation : ndarray of int, shape (values.size,)
+        ``np.argsort(permutation)`` undoes the shuffle.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    values = as_float_array(values, "values", ndim=(1, 2))
+    permutation = as_rng(random_state).permutation(values.size)
+    return values.ravel()[permutation].reshape(values.shape), permutation

@@ -21,12 +21,11 @@ Taught in: chapter 7, "Grid data and convolution" (chapters/07-convolution) and 
 "Pooling and CNN architectures" (chapters/08-pooling-and-cnns).
 """
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from nnkit._validation import as_float_array, as_int, check_choice
+from nnkit._validation import as_float, as_float_array, as_int, as_rng, check_choice
 
 __all__ = [
-    "conv2d", "max_pool2d", "avg_pool2d", "conv_output_size",
+    "conv2d", "conv2d_backward", "learn_kernel", "max_pool2d", "avg_pool2d", "conv_output_size",
     "dense_param_count", "conv_param_count",
     "VERTICAL_BAR", "HORIZONTAL_BAR", "VGG16_LAYERS", "vgg16_param_counts",
 ]
@@ -154,18 +153,198 @@ def conv2d(x, kernel, stride=1, padding=0):
     kernel = as_float_array(kernel, "kernel", ndim=(2, 4))
     images, kernels = _as_images_and_kernels(x, kernel)
     s = as_int(stride, "stride", minimum=1)
-    kh, kw = kernels.shape[-2:]
-    rows, cols = _padding_widths(padding, kh, s), _padding_widths(padding, kw, s)
-    padded = np.pad(images, ((0, 0), rows, cols))
-    _check_fits(kh, padded.shape[1], "kernel", "the height")
-    _check_fits(kw, padded.shape[2], "kernel", "the width")
-    windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::s, ::s]
-    feature_maps = np.einsum("crqij,kcij->krq", windows, kernels, optimize=True)
+    padded = _pad(images, kernels.shape[-2:], s, padding)
+    feature_maps = _correlate(padded, kernels, s)
     return feature_maps[0] if x.ndim == 2 else feature_maps
 
 
+def _pad(images, kernel_shape, stride, padding):
+    """Add ``padding``'s zero rows and columns to ``(C, H, W)`` images; check the kernel fits."""
+    kh, kw = kernel_shape
+    rows, cols = _padding_widths(padding, kh, stride), _padding_widths(padding, kw, stride)
+    padded = np.pad(images, ((0, 0), rows, cols))
+    _check_fits(kh, padded.shape[1], "kernel", "the height")
+    _check_fits(kw, padded.shape[2], "kernel", "the width")
+    return padded
+
+
+def _window(padded, i, j, out_shape, stride):
+    """The input values under kernel entry ``(i, j)`` at every output position: a strided view."""
+    out_h, out_w = out_shape
+    return padded[..., i:i + stride * (out_h - 1) + 1:stride, j:j + stride * (out_w - 1) + 1:stride]
+
+
+def _correlate(padded, kernels, stride):
+    """Cross-correlate padded ``(C, H, W)`` images with ``(K, C, kh, kw)`` kernels.
+
+    One kernel on one channel: add up ``kh * kw`` shifted copies of the image, each scaled by
+    one kernel entry. Otherwise gather every window into a matrix with one column per output
+    position ("im2col") and multiply it by the kernels, one kernel per row: a single matrix
+    product, the way deep-learning libraries do it.
+    """
+    n_kernels, channels, kh, kw = kernels.shape
+    out_shape = ((padded.shape[1] - kh) // stride + 1, (padded.shape[2] - kw) // stride + 1)
+    if n_kernels == channels == 1:
+        image, kernel = padded[0], kernels[0, 0]
+        out = _window(image, 0, 0, out_shape, stride) * kernel[0, 0]
+        term = np.empty(out_shape)
+        for i, j in list(np.ndindex(kh, kw))[1:]:
+            out += np.multiply(_window(image, i, j, out_shape, stride), kernel[i, j], out=term)
+        return out[np.newaxis]
+    columns = np.empty((channels, kh, kw, *out_shape))
+    for i, j in np.ndindex(kh, kw):
+        columns[:, i, j] = _window(padded, i, j, out_shape, stride)
+    products = kernels.reshape(n_kernels, -1) @ columns.reshape(channels * kh * kw, -1)
+    return products.reshape(n_kernels, *out_shape)
+
+
+def conv2d_backward(x, kernel, grad_output, stride=1, padding=0):
+    """Return the gradients of a loss with respect to ``conv2d``'s input and kernel.
+
+    If ``y = conv2d(x, kernel, stride, padding)`` and ``grad_output`` holds ``dL/dy``, the
+    chain rule gives, for every kernel entry ``(i, j)`` (``x_p`` is the padded input)::
+
+        dL/dkernel[k, c, i, j] = sum_{r,q} dL/dy[k, r, q] * x_p[c, s*r + i, s*q + j]
+        dL/dx_p[c, s*r + i, s*q + j] += sum_k dL/dy[k, r, q] * kernel[k, c, i, j]
+
+    A weight is shared by every position of the feature map, so its gradient adds up the
+    contributions of all positions. The gradient of the padding zeros is dropped.
+
+    Parameters
+    ----------
+    x : ndarray of shape (H, W) or (C, H, W)
+        The input of the forward pass.
+    kernel : ndarray of shape (kh, kw) or (K, C, kh, kw)
+        The kernel(s) of the forward pass.
+    grad_output : ndarray of shape (H', W') or (K, H', W')
+        ``dL/dy``, the shape of ``conv2d(x, kernel, stride, padding)``.
+    stride : int, default 1
+    padding : int or {"valid", "same"}, default 0
+        As in ``conv2d``.
+
+    Returns
+    -------
+    grad_x : ndarray, the shape of x
+    grad_kernel : ndarray, the shape of kernel
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(3, 3)
+    >>> grad_x, grad_kernel = conv2d_backward(x, np.ones((2, 2)), np.ones((2, 2)))
+    >>> grad_kernel        # each kernel entry saw four input values; L = sum of the outputs
+    array([[ 8., 12.],
+           [20., 24.]])
+    >>> grad_x             # how many windows covered each input value
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+
+    Taught in: chapter 7, "Grid data and convolution" (chapters/07-convolution).
+    """
+    x = as_float_array(x, "x", ndim=(2, 3))
+    kernel = as_float_array(kernel, "kernel", ndim=(2, 4))
+    images, kernels = _as_images_and_kernels(x, kernel)
+    s = as_int(stride, "stride", minimum=1)
+    padded = _pad(images, kernels.shape[-2:], s, padding)
+    n_kernels, channels, kh, kw = kernels.shape
+    out_shape = ((padded.shape[1] - kh) // s + 1, (padded.shape[2] - kw) // s + 1)
+    grad = as_float_array(grad_output, "grad_output", ndim=x.ndim)
+    expected = (n_kernels, *out_shape) if x.ndim == 3 else out_shape
+    if grad.shape != expected:
+        raise ValueError(f"grad_output must have the shape of conv2d's output, {expected}, "
+                         f"got {grad.shape}")
+    grad = grad.reshape(n_kernels, *out_shape)
+    grad_padded, grad_kernels = np.zeros_like(padded), np.empty_like(kernels)
+    for i, j in np.ndindex(kh, kw):
+        window = _window(padded, i, j, out_shape, s)                   # (C, H', W')
+        grad_kernels[:, :, i, j] = np.tensordot(grad, window, axes=([1, 2], [1, 2]))
+        _window(grad_padded, i, j, out_shape, s)[...] += np.tensordot(
+            kernels[:, :, i, j], grad, axes=(0, 0))
+    (top, _), (left, _) = (_padding_widths(padding, kh, s), _padding_widths(padding, kw, s))
+    grad_x = grad_padded[:, top:top + images.shape[1], left:left + images.shape[2]]
+    return (grad_x[0], grad_kernels[0, 0]) if x.ndim == 2 else (grad_x, grad_kernels)
+
+
+def learn_kernel(images, targets, kernel_size=3, epochs=100, learning_rate=1.0,
+                 random_state=None):
+    """Learn a kernel and a bias by gradient descent, so that its feature map marks ``targets``.
+
+    The model is one convolutional unit with a sigmoid: ``p = sigmoid(conv2d(image, kernel,
+    padding="same") + bias)``, one probability per cell. The loss is the binary cross-entropy
+    between ``p`` and ``targets``, averaged over every cell of every image; its gradient with
+    respect to the weighted input is ``delta = (p - targets) / n_cells``, and the kernel's
+    gradient is the sum that ``conv2d_backward`` computes, ``sum delta * x_p[i + r, j + q]``
+    for each entry ``(i, j)``, here for all images at once. Each epoch is one full-batch
+    gradient-descent step.
+
+    Parameters
+    ----------
+    images : ndarray of shape (N, H, W)
+        Single-channel training images.
+    targets : ndarray of shape (N, H, W)
+        The wanted feature maps, values in [0, 1] (1 where the pattern is).
+    kernel_size : int, default 3
+        The kernel is ``kernel_size x kernel_size``; odd, so that "same" padding is symmetric.
+    epochs : int, default 100
+        Gradient-descent steps.
+    learning_rate : float, default 1.0
+        Step size, > 0.
+    random_state : None, int or numpy.random.Generator
+        Seeds the small random initial kernel.
+
+    Returns
+    -------
+    kernel : ndarray of shape (kernel_size, kernel_size)
+    bias : float
+    losses : list of float
+        The loss before each step (``epochs`` values).
+
+    Examples
+    --------
+    >>> images = -np.ones((1, 5, 5)); images[0, 2, 1:4] = 1.0   # one horizontal segment
+    >>> targets = np.zeros((1, 5, 5)); targets[0, 2, 2] = 1.0   # marked at its centre
+    >>> kernel, bias, losses = learn_kernel(images, targets, epochs=50, random_state=0)
+    >>> bool(losses[-1] < losses[0])
+    True
+
+    Taught in: chapter 7, "Grid data and convolution" (chapters/07-convolution).
+    """
+    images = as_float_array(images, "images", ndim=3)
+    targets = as_float_array(targets, "targets", ndim=3)
+    if targets.shape != images.shape:
+        raise ValueError(f"targets must have the shape of images {images.shape}, "
+                         f"got {targets.shape}")
+    if targets.min() < 0 or targets.max() > 1:
+        raise ValueError("targets must lie in [0, 1]")
+    k = as_int(kernel_size, "kernel_size", minimum=1)
+    if k % 2 == 0:
+        raise ValueError(f"kernel_size must be odd, got {k}")
+    epochs = as_int(epochs, "epochs", minimum=1)
+    learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0, exclusive_minimum=True)
+    # every image's k*k shifted copies, one per kernel entry (i, j): z = sum_ij kernel[i, j] * copy
+    pad = k // 2
+    padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad)))
+    shifted = np.stack([_window(padded, i, j, images.shape[1:], 1) for i, j in np.ndindex(k, k)])
+    shifted = shifted.reshape(k * k, -1)                                # (k*k, N*H*W)
+    t = targets.ravel()
+    kernel, bias, losses = 0.1 * as_rng(random_state).standard_normal((k, k)), 0.0, []
+    for _ in range(epochs):
+        z = kernel.ravel() @ shifted + bias        # all feature maps: conv2d(image, kernel, "same")
+        p = 1.0 / (1.0 + np.exp(-z))
+        losses.append(-np.mean(t * np.log(p + 1e-12) + (1 - t) * np.log(1 - p + 1e-12)))
+        delta = (p - t) / t.size                   # dL/dz
+        grad_kernel = (shifted @ delta).reshape(k, k)   # conv2d_backward's sum, for all images
+        kernel, bias = kernel - learning_rate * grad_kernel, bias - learning_rate * delta.sum()
+    return kernel, float(bias), losses
+
+
 def _pool(x, size, stride, summary):
-    """Apply ``summary`` (``np.max`` or ``np.mean``) to every ``size x size`` window."""
+    """Combine every ``size x size`` window with ``summary`` (``np.maximum`` or ``np.add``).
+
+    Both summaries are separable: first combine ``size`` neighbours along each row, then
+    ``size`` of those row results along each column (``2 * size`` array operations, not
+    ``size ** 2``).
+    """
     x = as_float_array(x, "x", ndim=(2, 3))
     size = as_int(size, "size", minimum=1)
     s = size if stride is None else as_int(stride, "stride", minimum=1)
@@ -173,8 +352,23 @@ def _pool(x, size, stride, summary):
         raise ValueError(
             f"size {size} is larger than x's height x width {x.shape[-2:]}; "
             f"expected size <= {min(x.shape[-2:])}")
-    windows = sliding_window_view(x, (size, size), axis=(-2, -1))[..., ::s, ::s, :, :]
-    return summary(windows, axis=(-2, -1))
+    along_rows = _fold(x, size, s, summary, axis=-1)
+    return _fold(along_rows, size, s, summary, axis=-2)
+
+
+def _fold(x, size, stride, summary, axis):
+    """Combine ``size`` neighbours along ``axis`` at every ``stride``-th position."""
+    n_out = (x.shape[axis] - size) // stride + 1
+    index = [slice(None)] * x.ndim
+
+    def shifted(i):  # the i-th neighbour of every window, one strided view
+        index[axis] = slice(i, i + stride * (n_out - 1) + 1, stride)
+        return x[tuple(index)]
+
+    out = shifted(0).copy()
+    for i in range(1, size):
+        summary(out, shifted(i), out=out)
+    return out
 
 
 def max_pool2d(x, size=2, stride=None):
@@ -202,7 +396,7 @@ def max_pool2d(x, size=2, stride=None):
 
     Taught in: chapter 8, "Pooling and CNN architectures" (chapters/08-pooling-and-cnns).
     """
-    return _pool(x, size, stride, np.max)
+    return _pool(x, size, stride, np.maximum)
 
 
 def avg_pool2d(x, size=2, stride=None):
@@ -229,7 +423,7 @@ def avg_pool2d(x, size=2, stride=None):
 
     Taught in: chapter 8, "Pooling and CNN architectures" (chapters/08-pooling-and-cnns).
     """
-    return _pool(x, size, stride, np.mean)
+    return _pool(x, size, stride, np.add) / (size * size)
 
 
 def dense_param_count(n_inputs, n_units, bias=True):

@@ -114,6 +114,21 @@ OUTPUTS = {
 HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh", "sigmoid", "linear")
 
 
+def _sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+# The same formulas as nnkit.activations without its argument checks: inside the network z is
+# always a float array the network computed itself, and skipping the checks makes a training
+# step about a third faster (the widgets train live). Other activations use nnkit.activations.
+_TRUSTED_HIDDEN = {
+    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
+    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64)),
+}
+
+
 class SGD:
     """Plain gradient descent: θ ← θ − η ∇J.
 
@@ -150,6 +165,19 @@ class SGD:
         self.t += 1
         for theta, nabla, state in zip(params, grads, self.state):
             theta -= self.learning_rate * self._direction(nabla, state)
+
+    @property
+    def state_size(self):
+        """How many numbers the optimizer keeps besides the parameters (0 before the first
+        step): none for plain gradient descent, one per parameter for momentum (2× memory in
+        all), two per parameter for Adam (3×).
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        if self.state is None:
+            return 0
+        return sum(int(np.size(part)) for entry in self.state if entry is not None
+                   for part in (entry if isinstance(entry, tuple) else (entry,)))
 
     def _new_state(self, theta):
         return None
@@ -222,6 +250,53 @@ class Adam(SGD):
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
 
+# name -> learning-rate factor at epoch t of T: start at η, decay towards the end
+SCHEDULES = {
+    "constant": lambda t, T: 1.0,
+    "step": lambda t, T: 0.5 ** np.floor(4 * t / T),
+    "exponential": lambda t, T: 0.01 ** (t / T),
+    "cosine": lambda t, T: 0.5 * (1 + np.cos(np.pi * t / T)),
+}
+
+
+def learning_rate_at(schedule, learning_rate, epoch, epochs):
+    """The learning rate of a schedule in a given epoch: start large, then decay.
+
+    ==============  =======================================  ==================
+    schedule        η_t for epoch t = 0, 1, ..., T − 1       at the last epoch
+    ==============  =======================================  ==================
+    "constant"      η                                        η
+    "step"          η · 0.5^⌊4t / T⌋ (halved each quarter)   η / 8
+    "exponential"   η · 0.01^(t / T)                         about η / 100
+    "cosine"        η · (1 + cos(π t / T)) / 2               close to 0
+    ==============  =======================================  ==================
+
+    Parameters
+    ----------
+    schedule : str or callable
+        A name above, or a function ``schedule(epoch, epochs)`` returning the rate (> 0).
+    learning_rate : float
+        The starting rate η > 0 (ignored by a callable schedule).
+    epoch : int
+        The epoch t, from 0.
+    epochs : int
+        The number of epochs T of the training run.
+
+    Returns
+    -------
+    float
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    epochs = as_int(epochs, "epochs", minimum=1)
+    epoch = as_int(epoch, "epoch", minimum=0, maximum=epochs - 1)
+    if callable(schedule):
+        return as_float(schedule(epoch, epochs), "the schedule's learning rate", minimum=0.0,
+                        exclusive_minimum=True)
+    factor = SCHEDULES[check_choice(schedule, "schedule", SCHEDULES)](epoch, epochs)
+    learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0, exclusive_minimum=True)
+    return float(learning_rate * factor)
+
 INITIALIZATIONS = ("auto", "he", "xavier", "zeros")
 
 
@@ -263,6 +338,8 @@ class MLP:
     ----------
     history_ : dict
         The history of the last ``fit`` (also its return value).
+    optimizer_ : SGD
+        The optimizer of the last ``fit``, with its state (momentum, Adam's moments).
 
     Examples
     --------
@@ -295,8 +372,8 @@ class MLP:
         rng = as_rng(random_state)
         self._params = [_init_layer(n_in, n_out, init, rng)
                         for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])]
-        self._h = activations.get(hidden_activation)
-        self._dh = activations.derivative(hidden_activation)
+        self._h, self._dh = _TRUSTED_HIDDEN.get(hidden_activation, (
+            activations.get(hidden_activation), activations.derivative(hidden_activation)))
         self._out = OUTPUTS[output]
 
     # ------------------------------------------------------------------ parameters
@@ -321,6 +398,15 @@ class MLP:
                                  f"got {W_new.shape} and {b_new.shape}")
             checked.append((W_new, b_new))
         self._params = checked
+
+    @property
+    def squared_weight_norm(self):
+        """‖W‖² summed over the layers' weight matrices (the biases left out): what the L2
+        penalty l2 · Σ‖W‖² multiplies.
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        return float(sum(np.sum(W ** 2) for W, _ in self._params))
 
     @property
     def n_params(self):
@@ -386,6 +472,22 @@ class MLP:
 
     __call__ = forward
 
+    def hidden_activations(self, X):
+        """The outputs h(z) of every hidden layer, e.g. to see saturated sigmoid units.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        list of ndarray
+            One array of shape (n_samples, units of that layer) per hidden layer.
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        return self._forward(self._check_X(X))[1][1:-1]
+
     def _loss(self, X, Y, l2):
         zs, _ = self._forward(X)
         penalty = l2 * sum(float(np.sum(W ** 2)) for W, _ in self._params)
@@ -446,10 +548,30 @@ class MLP:
         X = self._check_X(X)
         return self._backprop(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0))
 
+    def gradient_norms(self, X, y, l2=0.0):
+        """The size ‖∂J/∂W‖ of the weight gradient of each layer, input side first.
+
+        In a deep network of sigmoid units these shrink from the output towards the input
+        (vanishing gradients): each layer multiplies the error signal by Wᵀ and by σ' ≤ 1/4.
+
+        Parameters
+        ----------
+        X, y, l2
+            As in :meth:`loss`.
+
+        Returns
+        -------
+        ndarray of shape (n_layers,)
+            The Frobenius norm of ∂J/∂W for every layer.
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        return np.array([np.linalg.norm(dW) for dW, _ in self.gradients(X, y, l2)])
+
     # ------------------------------------------------------------------ training
     def fit(self, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2=0.0,
             validation_data=None, early_stopping=None, dropout=0.0, random_state=None,
-            progress=False):
+            progress=False, schedule=None):
         """Train by gradient descent on mini-batches.
 
         Parameters
@@ -463,7 +585,11 @@ class MLP:
         batch_size : int or None, default None
             None: full-batch gradient descent (1 update per epoch); 1: stochastic gradient
             descent (N updates); B: mini-batch (⌈N / B⌉ updates).
-        optimizer : {"sgd", "momentum", "adam"}, default "sgd"
+        optimizer : {"sgd", "momentum", "adam"} or SGD, default "sgd"
+            A name makes a fresh optimizer; an optimizer object (:class:`SGD`,
+            :class:`Momentum`, :class:`Adam`) is used as it is, keeping its state, so that
+            training can go on where an earlier ``fit`` stopped. Either way it is kept in
+            ``optimizer_``.
         l2 : float, default 0.0
             Weight of the penalty l2 · Σ‖W‖².
         validation_data : (X_val, y_val) or None
@@ -480,6 +606,9 @@ class MLP:
         progress : bool, default False
             Show a progress bar over the epochs (tqdm: a widget in Jupyter, text elsewhere)
             with the latest training loss.
+        schedule : None, {"constant", "step", "exponential", "cosine"} or callable
+            Learning-rate schedule over the epochs of this call (see
+            :func:`learning_rate_at`); None is "constant".
 
         Returns
         -------
@@ -487,7 +616,8 @@ class MLP:
             ``loss`` and ``score`` per epoch on the training data (the mean data loss, without
             the l2 penalty, and accuracy or R²), ``val_loss`` and ``val_score`` if
             ``validation_data`` is given, ``updates_per_epoch``, ``epochs_run`` and
-            ``best_epoch`` (0-based, by validation loss; None without validation data).
+            ``best_epoch`` (0-based, by validation loss; None without validation data) and
+            ``learning_rate`` (the rate used in each epoch).
 
         Bad arguments raise a ``ValueError`` or ``TypeError``; so does training that diverges
         (the loss becomes infinite or NaN: the learning rate is too large).
@@ -498,7 +628,16 @@ class MLP:
         X = self._check_X(X)
         Y = self._targets(y, X.shape[0])
         epochs = as_int(epochs, "epochs", minimum=1)
-        opt = OPTIMIZERS[check_choice(optimizer, "optimizer", OPTIMIZERS)](learning_rate)
+        if isinstance(optimizer, SGD):
+            opt = optimizer
+            opt.learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0,
+                                         exclusive_minimum=True)
+        else:
+            opt = OPTIMIZERS[check_choice(optimizer, "optimizer", OPTIMIZERS)](learning_rate)
+        schedule = "constant" if schedule is None else schedule
+        if not callable(schedule):
+            check_choice(schedule, "schedule", SCHEDULES)
+        base_rate = opt.learning_rate
         n = X.shape[0]
         batch_size = n if batch_size is None else as_int(batch_size, "batch_size", 1, n)
         l2 = as_float(l2, "l2", minimum=0.0)
@@ -510,12 +649,16 @@ class MLP:
                 raise ValueError("early_stopping needs validation_data")
         rng = as_rng(random_state)
 
-        history = {"loss": [], "score": [], "updates_per_epoch": -(-n // batch_size)}
+        history = {"loss": [], "score": [], "updates_per_epoch": -(-n // batch_size),
+                   "learning_rate": []}
+        self.optimizer_ = opt
         if val is not None:
             history.update(val_loss=[], val_score=[])
         best = {"loss": np.inf, "epoch": None, "params": None}
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
             for epoch in _epochs(epochs, progress, history):
+                opt.learning_rate = learning_rate_at(schedule, base_rate, epoch, epochs)
+                history["learning_rate"].append(opt.learning_rate)
                 try:  # the arguments were checked: a ValueError now means a non-finite z
                     self._train_epoch(X, Y, batch_size, opt, l2, dropout, rng)
                     self._record(history, "", X, Y)
@@ -720,3 +863,185 @@ def gradient_check(model, X, y, eps=1e-6, l2=0.0):
         if scale > 0:
             worst = max(worst, float(np.linalg.norm(g - numeric) / scale))
     return worst
+
+
+def identical_hidden_units(model, atol=1e-12):
+    """Whether all units of each hidden layer are copies of one another (broken symmetry
+    never happened).
+
+    Two units are copies when their incoming weights, their bias and their outgoing weights
+    are equal. Initialised to zeros, every unit of a layer gets the same gradient, so they stay
+    copies for ever and the layer acts as a single unit.
+
+    Parameters
+    ----------
+    model : MLP
+    atol : float, default 1e-12
+        Largest difference still counted as equal.
+
+    Returns
+    -------
+    list of bool
+        One entry per hidden layer (empty for a network without hidden layers).
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    atol = as_float(atol, "atol", minimum=0.0)
+    same = []
+    for (W, b), (W_next, _) in zip(model.params[:-1], model.params[1:]):
+        unit = np.vstack([W, b[None, :], W_next.T])  # one column per hidden unit
+        same.append(bool(np.all(np.abs(unit - unit[:, :1]) <= atol)))
+    return same
+
+
+def jacobian_norms(depth, width=16, activation="sigmoid", residual=False, weight_scale=1.0,
+                   random_state=None):
+    """How strongly a change of the input still moves layer k of a deep network, k = 1..depth.
+
+    A plain layer maps y ↦ h(y W) with Jacobian J = W diag(h'(z)) (in the row convention of
+    this package); a residual layer maps y ↦ y + h(y W) with Jacobian I + W diag(h'(z)).
+    By the chain rule the Jacobian of layer k with respect to the input is the product of the
+    first k layer Jacobians, and backpropagation multiplies the error signal by the same
+    product (transposed). Its largest singular value (spectral norm) is returned.
+
+    Parameters
+    ----------
+    depth : int
+        Number of layers, >= 1.
+    width : int, default 16
+        Units per layer (the input has as many).
+    activation : str, default "sigmoid"
+        Any name of ``HIDDEN_ACTIVATIONS``.
+    residual : bool, default False
+        Add the skip connection y_(k+1) = y_k + F(y_k).
+    weight_scale : float, default 1.0
+        Weights are N(0, weight_scale² / width) (for residual layers also divided by
+        √depth, the usual way of keeping a sum of many branches bounded).
+    random_state : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    ndarray of shape (depth,)
+        ‖∂y_k / ∂y_0‖₂ for k = 1, ..., depth.
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    depth = as_int(depth, "depth", minimum=1)
+    width = as_int(width, "width", minimum=1)
+    h = activations.get(check_choice(activation, "activation", HIDDEN_ACTIVATIONS))
+    dh = activations.derivative(activation)
+    if not isinstance(residual, bool):
+        raise TypeError(f"residual must be True or False, got {residual!r}")
+    weight_scale = as_float(weight_scale, "weight_scale", minimum=0.0, exclusive_minimum=True)
+    rng = as_rng(random_state)
+    std = weight_scale / np.sqrt(width) / (np.sqrt(depth) if residual else 1.0)
+    y = rng.normal(size=(1, width))
+    product = np.eye(width)
+    norms = []
+    for _ in range(depth):
+        W = rng.normal(0.0, std, size=(width, width))
+        z = y @ W
+        J = W * dh(z)  # W diag(h'(z)): column j scaled by h'(z_j)
+        if residual:
+            J = np.eye(width) + J
+            y = y + h(z)
+        else:
+            y = h(z)
+        product = product @ J
+        norms.append(np.linalg.norm(product, 2))
+    return np.array(norms)
+
+
+def batch_norm(Z, gamma=1.0, beta=0.0, eps=1e-5):
+    """Batch normalisation of weighted inputs: each unit standardised over the mini-batch.
+
+    ẑ = (z − μ_B) / √(σ²_B + ε), then γ ẑ + β, with the mean μ_B and (biased) variance σ²_B of
+    each column over the rows of the batch. However large or shifted z is, ẑ has mean 0 and
+    standard deviation about 1, where a sigmoid is not saturated.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, n_units)
+        Weighted inputs of one layer for a mini-batch.
+    gamma, beta : float or array-like of shape (n_units,), default 1.0 and 0.0
+        Learnable scale and shift.
+    eps : float, default 1e-5
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_units)
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    Z = as_float_array(Z, "Z", ndim=2)
+    gamma = as_float_array(gamma, "gamma", ndim=(0, 1))
+    beta = as_float_array(beta, "beta", ndim=(0, 1))
+    for name, value in (("gamma", gamma), ("beta", beta)):
+        if value.ndim == 1 and value.shape != (Z.shape[1],):
+            raise ValueError(f"{name} must be a number or have shape ({Z.shape[1]},), "
+                             f"got {value.shape}")
+    eps = as_float(eps, "eps", minimum=0.0, exclusive_minimum=True)
+    Z_hat = (Z - Z.mean(axis=0)) / np.sqrt(Z.var(axis=0) + eps)
+    return gamma * Z_hat + beta
+
+
+_SETTING_KEYS = {"hidden_layers", "hidden_activation", "init", "epochs", "learning_rate",
+                 "batch_size", "optimizer", "l2", "dropout", "schedule"}
+
+
+def validation_scores(settings, X_train, y_train, X_val, y_val, output="softmax",
+                      random_state=None):
+    """Train one network per hyperparameter setting and score it on validation data.
+
+    This is the inner loop of grid search and random search: ``settings`` can come from
+    ``sklearn.model_selection.ParameterGrid`` or ``ParameterSampler``.
+
+    Parameters
+    ----------
+    settings : iterable of dict
+        Keys among ``hidden_layers`` (tuple of widths, default ``(16,)``),
+        ``hidden_activation``, ``init``, ``epochs`` (default 50), ``learning_rate`` (default
+        0.01), ``batch_size``, ``optimizer`` (default "adam"), ``l2``, ``dropout``,
+        ``schedule``.
+    X_train : array-like of shape (n_train, n_inputs)
+    y_train : array-like of shape (n_train,)
+    X_val : array-like of shape (n_val, n_inputs)
+    y_val : array-like of shape (n_val,)
+    output : {"softmax", "sigmoid"}, default "softmax"
+        The output layer (softmax: one unit per class of ``y_train``).
+    random_state : int or None
+        Seeds every network's weights and shuffling the same way, so settings differ only
+        in their hyperparameters.
+
+    Returns
+    -------
+    ndarray of shape (n_settings,)
+        Validation accuracy of each setting (0 for a setting whose training diverged).
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    X_train = as_samples(X_train, "X_train")
+    y_train = as_labels(y_train, "y_train", n_samples=X_train.shape[0])
+    check_choice(output, "output", ("softmax", "sigmoid"))
+    seed = None if random_state is None else as_int(random_state, "random_state", minimum=0)
+    n_out = int(y_train.max()) + 1 if output == "softmax" else 1
+    scores = []
+    for i, setting in enumerate(settings):
+        if not isinstance(setting, dict) or not set(setting) <= _SETTING_KEYS:
+            raise ValueError(f"settings[{i}] must be a dict with keys among "
+                             f"{sorted(_SETTING_KEYS)}, got {setting!r}")
+        options = {"epochs": 50, "learning_rate": 0.01, "optimizer": "adam", **setting}
+        sizes = [X_train.shape[1], *options.pop("hidden_layers", (16,)), n_out]
+        model = MLP(sizes, hidden_activation=options.pop("hidden_activation", "relu"),
+                    output=output, init=options.pop("init", "auto"), random_state=seed)
+        try:
+            model.fit(X_train, y_train, random_state=seed, **options)
+        except ValueError as err:
+            if "diverged" not in str(err):
+                raise
+            scores.append(0.0)
+            continue
+        scores.append(model.score(X_val, y_val))
+    return np.array(scores)

@@ -9,6 +9,8 @@ w ← w + x; if x ∈ N and wᵀx ≥ 0 then w ← w − x; stop when every poin
 
 Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from nnkit import activations
@@ -73,6 +75,183 @@ def _apply_rule(w, x, label):
 def _classifies_all(w, X1, y):
     """Whether the step perceptron with extended weights ``w`` gets every label right."""
     return np.array_equal((X1 @ w >= 0).astype(np.int64), y)
+
+
+class RuleStep(NamedTuple):
+    """One pick of the perceptron rule, as :func:`rule_steps` yields it.
+
+    Its fields, in order:
+
+    epoch : int
+        Which epoch (block of ``n_samples`` picks) the pick belongs to, from 0.
+    index : int
+        Row of ``X`` that was picked.
+    z : float
+        Its net input wᵀx under the weights before the pick.
+    label : int
+        Its class, 1 (set P) or 0 (set N).
+    w_before, w_after : ndarray of shape (n_inputs + 1,)
+        Extended weights (w0, w1, ..., wk) before and after the pick (read-only).
+    updated : bool
+        Whether the point was misclassified, so that ``w_after`` is ``w_before ± x``.
+    converged : bool
+        Whether ``w_after`` classifies every point correctly (then the rule stops).
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+
+    epoch: int
+    index: int
+    z: float
+    label: int
+    w_before: np.ndarray
+    w_after: np.ndarray
+    updated: bool
+    converged: bool
+
+
+def _read_only(w):
+    w = np.array(w, dtype=float)
+    w.flags.writeable = False
+    return w
+
+
+def rule_steps(X, y, weights, max_epochs=100, random_state=None):
+    """Run the perceptron rule and yield every pick: which point, and what it did to w.
+
+    This is the loop of :meth:`Perceptron.fit`, one pick at a time: for the same ``X``, ``y``,
+    starting weights and ``random_state`` it makes the same picks and ends with the same
+    weights (``fit`` is built on it). Nothing is yielded when ``weights`` already classify
+    every point; otherwise the last step has ``converged`` True, or the picks run out after
+    ``max_epochs`` epochs of ``n_samples`` picks each.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like of int of shape (n_samples,)
+        Labels 1 (the set P) or 0 (the set N).
+    weights : array-like of shape (n_inputs + 1,)
+        Starting extended weights (w0, w1, ..., wk); w0 is the bias.
+    max_epochs : int, default 100
+    random_state : int, numpy.random.Generator or None
+        Seeds the random picks.
+
+    Yields
+    ------
+    RuleStep
+        ``(epoch, index, z, label, w_before, w_after, updated, converged)`` for each pick.
+
+    Examples
+    --------
+    >>> X, y = [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1]   # AND
+    >>> steps = list(rule_steps(X, y, [0.0, 0.0, 0.0], random_state=1))
+    >>> len(steps), sum(s.updated for s in steps), steps[-1].converged
+    (26, 8, True)
+    >>> steps[-1].w_after.tolist()
+    [-2.0, 1.0, 1.0]
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    X = as_samples(X)
+    X1 = extend(X)
+    y = as_labels(y, n_samples=X1.shape[0], n_classes=2)
+    w = _read_only(as_float_array(weights, "weights", ndim=1))
+    if w.shape != (X1.shape[1],):
+        raise ValueError(f"weights must have n_inputs + 1 = {X1.shape[1]} entries "
+                         f"(w0, w1, ..., wk), got shape {w.shape}")
+    max_epochs = as_int(max_epochs, "max_epochs", minimum=1)
+    rng = as_rng(random_state)
+    yield from _steps(X1, y, w, max_epochs, rng)
+
+
+def _steps(X1, y, w, max_epochs, rng):
+    """The loop of :func:`rule_steps` on checked arguments."""
+    if _classifies_all(w, X1, y):
+        return
+    for epoch in range(max_epochs):
+        for i in rng.integers(X1.shape[0], size=X1.shape[0]):
+            w_new, updated = _apply_rule(w, X1[i], y[i])
+            converged = bool(updated) and _classifies_all(w_new, X1, y)
+            if updated:
+                w_new.flags.writeable = False
+            yield RuleStep(epoch, int(i), float(w @ X1[i]), int(y[i]), w, w_new, updated,
+                           converged)
+            w = w_new
+            if converged:
+                return
+
+
+def accuracies(weights, X, y):
+    """Fraction of points that step perceptrons classify correctly, one per weight vector.
+
+    Handy for searching many weight vectors at once, e.g. to see that none gets XOR right.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_weight_vectors, n_inputs + 1)
+        Extended weights (w0, w1, ..., wk), one candidate per row.
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like of int of shape (n_samples,)
+        Labels 0 or 1.
+
+    Returns
+    -------
+    ndarray of float, shape (n_weight_vectors,)
+        Values in [0, 1]; 1 means that row's perceptron separates the classes.
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    X1 = extend(X)
+    y = as_labels(y, n_samples=X1.shape[0], n_classes=2)
+    W = as_float_array(weights, "weights", ndim=2)
+    if W.shape[1] != X1.shape[1]:
+        raise ValueError(f"weights must have n_inputs + 1 = {X1.shape[1]} columns, "
+                         f"got {W.shape[1]}")
+    return ((X1 @ W.T >= 0) == (y[:, None] == 1)).mean(axis=0)
+
+
+def boundary_segment(weights, xlim, ylim):
+    """The part of the line w0 + w1·x1 + w2·x2 = 0 inside a box, for drawing it.
+
+    Parameters
+    ----------
+    weights : array-like of shape (3,)
+        Extended weights (w0, w1, w2) of a perceptron with two inputs.
+    xlim, ylim : pair of float
+        The box, (x1 min, x1 max) and (x2 min, x2 max).
+
+    Returns
+    -------
+    ndarray of shape (2, 2)
+        Rows are x1 and x2 coordinates of the segment's two ends (as ``ax.plot`` wants
+        them); all NaN when the line misses the box or w1 = w2 = 0 (no line at all).
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    w = as_float_array(weights, "weights", ndim=1)
+    if w.shape != (3,):
+        raise ValueError(f"weights must be (w0, w1, w2), 3 numbers, got shape {w.shape}")
+    (xa, xb), (ya, yb) = (_as_limits(lim, name) for lim, name in ((xlim, "xlim"), (ylim, "ylim")))
+    w0, w1, w2 = w
+    ends = []
+    if w2 != 0:  # crossings with the vertical sides
+        ends += [(x, -(w0 + w1 * x) / w2) for x in (xa, xb)]
+    if w1 != 0:  # crossings with the horizontal sides
+        ends += [(-(w0 + w2 * v) / w1, v) for v in (ya, yb)]
+    tol = 1e-9 * (1 + abs(xb - xa) + abs(yb - ya))
+    inside = sorted({(round(a, 12), round(b, 12)) for a, b in ends
+                     if xa - tol <= a <= xb + tol and ya - tol <= b <= yb + tol})
+    if len(inside) < 2:
+        return np.full((2, 2), np.nan)
+    (a0, b0), (a1, b1) = inside[0], inside[-1]
+    return np.array([[a0, a1], [b0, b1]])
+
+
+def _as_limits(lim, name):
+    lim = as_float_array(lim, name, ndim=1)
+    if lim.shape != (2,) or not lim[0] < lim[1]:
+        raise ValueError(f"{name} must be a pair (low, high) with low < high, got {lim.tolist()}")
+    return lim
 
 
 class Perceptron:
@@ -185,7 +364,7 @@ class Perceptron:
         """
         return self._h(self.net_input(X))
 
-    def fit(self, X, y, max_epochs=100, random_state=None):
+    def fit(self, X, y, max_epochs=100, random_state=None, progress=False):
         """Train with the perceptron rule, starting from the current weights.
 
         The rule exactly: pick a random point (each pick independent of the others); if it is
@@ -193,6 +372,7 @@ class Perceptron:
         subtract it when it belongs to N (label 0); stop as soon as every point is classified
         correctly. Counting ``n_samples`` picks as an epoch, the rule gives up after
         ``max_epochs`` epochs: on data that no hyperplane separates it would never stop.
+        :func:`rule_steps` yields the same picks one by one.
 
         Parameters
         ----------
@@ -202,6 +382,8 @@ class Perceptron:
         max_epochs : int, default 100
         random_state : int, numpy.random.Generator or None
             Seeds the random picks.
+        progress : bool, default False
+            Show a progress bar over the epochs (tqdm: a widget in Jupyter, text elsewhere).
 
         Returns
         -------
@@ -216,25 +398,26 @@ class Perceptron:
             raise ValueError(
                 f"the perceptron rule trains a step perceptron, but activation is "
                 f"{self.activation!r}; train one with activation='step' and reuse its weights")
+        if not isinstance(progress, bool):
+            raise TypeError(f"progress must be True or False, got {progress!r}")
         X1 = extend(as_samples(X, n_features=self.n_inputs))
         y = as_labels(y, n_samples=X1.shape[0], n_classes=2)
         max_epochs = as_int(max_epochs, "max_epochs", minimum=1)
-        rng = as_rng(random_state)
-        w = self.extended_weights
-        self.errors_ = []
-        converged = _classifies_all(w, X1, y)
-        for _ in range(max_epochs):
-            if converged:
-                break
-            n_errors = 0
-            for i in rng.integers(X1.shape[0], size=X1.shape[0]):
-                w, updated = _apply_rule(w, X1[i], y[i])
-                n_errors += updated
-                if updated and _classifies_all(w, X1, y):
-                    converged = True
-                    break
-            self.errors_.append(n_errors)
-        self.bias, self.weights = float(w[0]), w[1:]
+        w = _read_only(self.extended_weights)
+        self.errors_, converged = [], _classifies_all(w, X1, y)
+        bar = _progress_bar(max_epochs) if progress else None
+        for step in _steps(X1, y, w, max_epochs, as_rng(random_state)):
+            if step.epoch == len(self.errors_):  # the first pick of a new epoch
+                self.errors_.append(0)
+                if bar is not None and step.epoch:
+                    bar.update(1)
+            self.errors_[-1] += step.updated
+            w, converged = step.w_after, step.converged
+        if bar is not None:
+            bar.update(len(self.errors_) - bar.n)
+            bar.set_postfix(converged=converged)
+            bar.close()
+        self.bias, self.weights = float(w[0]), np.array(w[1:])
         self.converged_ = converged
         return self
 
@@ -242,3 +425,9 @@ class Perceptron:
         w = np.array2string(self.weights, precision=3, separator=", ")
         return f"Perceptron(weights={w}, bias={self.bias:.3g}, activation={self.activation!r})"
 
+
+
+def _progress_bar(max_epochs):
+    from tqdm.auto import tqdm  # only when asked: tqdm.auto loads ipywidgets in Jupyter
+
+    return tqdm(total=max_epochs, desc="perceptron rule", unit="epoch")

@@ -123,3 +123,32 @@ def test_bad_alpha_is_refused():
         act.elu([1.0], alpha="big")
     with pytest.raises(ValueError, match="z must be 1-D or 2-D"):
         act.softmax(np.zeros((2, 2, 2)))
+
+
+@pytest.mark.parametrize("name", ["step", "sign"])
+def test_flat_activations_have_zero_derivative_away_from_the_jump(name):
+    h, dh = act.ACTIVATIONS[name], act.DERIVATIVES[name]
+    eps = 1e-6
+    np.testing.assert_array_equal(dh(Z), (h(Z + eps) - h(Z - eps)) / (2 * eps))
+
+
+@pytest.mark.parametrize("name, alpha, reference", [
+    ("leaky_relu", 0.1, lambda t: torch.nn.functional.leaky_relu(t, 0.1)),
+    ("elu", 2.0, lambda t: torch.nn.functional.elu(t, 2.0)),
+])
+def test_alpha_variants_match_torch_and_finite_differences(name, alpha, reference):
+    t = torch.tensor(Z, requires_grad=True)
+    reference(t).sum().backward()
+    h, dh = act.ACTIVATIONS[name], act.DERIVATIVES[name]
+    np.testing.assert_allclose(h(Z, alpha=alpha), reference(torch.tensor(Z)).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(dh(Z, alpha=alpha), t.grad.numpy(), rtol=1e-12)
+    eps = 1e-6
+    numeric = (h(Z + eps, alpha=alpha) - h(Z - eps, alpha=alpha)) / (2 * eps)
+    np.testing.assert_allclose(dh(Z, alpha=alpha), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_sigmoid_and_tanh_are_rescaled_copies():
+    """tanh(z) = 2σ(2z) − 1, so tanh' = 4σ'(2z): the two S-curves differ only in scale."""
+    np.testing.assert_allclose(act.tanh(Z), 2 * act.sigmoid(2 * Z) - 1, atol=1e-14)
+    np.testing.assert_allclose(act.DERIVATIVES["tanh"](Z), 4 * act.DERIVATIVES["sigmoid"](2 * Z),
+                               atol=1e-14)

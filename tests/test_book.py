@@ -42,9 +42,9 @@ def test_pages_load_no_script_style_or_font_from_the_network(html):
 
 
 def test_mathematics_is_rendered_by_a_local_mathjax(html):
-    assert (html / "_static" / "tex-svg.js").stat().st_size > 1_000_000
+    assert (html / "_static" / "tex-svg-full.js").stat().st_size > 1_000_000
     intro = (html / "intro.html").read_text(encoding="utf-8")
-    assert re.search(r"<script[^>]+src=\"_static/tex-svg\.js", intro)
+    assert re.search(r"<script[^>]+src=\"_static/tex-svg-full\.js", intro)
     assert "mathjax@3" not in intro
 
 
@@ -69,3 +69,32 @@ def test_api_reference_links_functions_and_chapters_both_ways(html):
     assert re.search(r'Taught in: <a class="reference internal" href="chapters/07-convolution.html"', api)
     chapter = (html / "chapters" / "07-convolution.html").read_text(encoding="utf-8")
     assert 'href="../api.html#nnkit.grid.conv2d"' in chapter
+
+
+def test_chapters_have_launch_buttons_for_binder_and_colab(html):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    page = (html / "chapters" / "00-getting-started.html").read_text(encoding="utf-8")
+    binder = (f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/"
+              "chapters/00-getting-started.ipynb")
+    colab = f"https://colab.research.google.com/github/{repo}/blob/main/chapters/00-getting-started.ipynb"
+    assert binder in page.replace("&amp;", "&")
+    assert colab in page
+
+
+def test_every_chapter_starts_with_the_colab_install_cell_for_the_configured_repository():
+    import nbformat
+
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        first = nbformat.read(path, as_version=4).cells[0]
+        assert first.cell_type == "code" and 'if "google.colab" in sys.modules:' in first.source, path
+        assert f"git+{url}" in first.source, f"{path.name}: Colab would install from elsewhere"
+        assert "remove-cell" in first.metadata.get("tags", []), path
+
+
+def test_no_widget_script_or_view_comes_from_a_cdn(html):
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "embed-amd.js" not in text and "require.min.js" not in text, page
+        assert "application/vnd.jupyter.widget-view+json" not in text, page

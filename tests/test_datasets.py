@@ -221,3 +221,72 @@ def test_generators_are_deterministic_given_random_state(generate):
 def test_bad_arguments_raise_and_name_the_argument(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_salary_features_encode_the_table_as_numbers():
+    X, names = datasets.salary_features()
+    assert names == ("Age", "Height", "Weight", "Female")
+    np.testing.assert_allclose(X, [[30, 1.68, 75, 0], [40, 1.78, 70, 1], [35, 1.70, 85, 0]])
+    assert X.shape[0] < X.shape[1] + 1  # fewer people than unknowns of a linear model
+    newcomer = {"Age": [25, 50], "Height": [1.85, 1.6], "Weight": [60, 90], "Gender": ["M", "F"]}
+    np.testing.assert_allclose(datasets.salary_features(newcomer)[0],
+                               [[25, 1.85, 60, 0], [50, 1.6, 90, 1]])
+
+
+@pytest.mark.parametrize("table, error, match", [
+    ([1, 2], TypeError, "table"),
+    ({"Age": [1], "Height": [1.0], "Weight": [1.0]}, ValueError, "Gender"),
+    ({"Age": [1], "Height": [1.0], "Weight": [1.0], "Gender": ["X"]}, ValueError, "Gender"),
+    ({"Age": [1, 2], "Height": [1.0], "Weight": [1.0], "Gender": ["M"]}, ValueError, "length"),
+    ({"Age": ["a"], "Height": [1.0], "Weight": [1.0], "Gender": ["M"]}, TypeError, "Age"),
+])
+def test_salary_features_refuse_bad_tables(table, error, match):
+    with pytest.raises(error, match=match):
+        datasets.salary_features(table)
+
+
+def test_signal_and_noise_hides_the_label_in_the_relevant_columns():
+    X, y, relevant = datasets.make_signal_and_noise(300, n_relevant=3, n_irrelevant=7,
+                                                    random_state=0)
+    assert X.shape == (300, 10) and y.shape == (300,) and relevant.shape == (3,)
+    assert np.all((X >= 0) & (X < 1))
+    np.testing.assert_array_equal(y, (X[:, relevant].mean(axis=1) > 0.5).astype(int))
+    assert not np.array_equal(relevant, [0, 1, 2])  # shuffled away from the front (seed 0)
+    X, y, relevant = datasets.make_signal_and_noise(50, 2, 4, shuffle=False, random_state=0)
+    np.testing.assert_array_equal(relevant, [0, 1])
+    with pytest.raises(TypeError, match="shuffle"):
+        datasets.make_signal_and_noise(shuffle=1)
+
+
+def test_sound_wave_is_a_sum_of_tones():
+    t, wave = datasets.make_sound_wave(duration=0.01, sample_rate=8000,
+                                       frequencies=[440, 880], amplitudes=[1.0, 0.5])
+    assert t.shape == wave.shape == (80,)
+    np.testing.assert_allclose(np.diff(t), 1 / 8000)
+    np.testing.assert_allclose(wave, np.sin(2 * np.pi * 440 * t) + 0.5 * np.sin(2 * np.pi * 880 * t),
+                               atol=1e-12)
+    # Its spectrum peaks at the two tones (one second of sound: 1 Hz per FFT bin).
+    _, long_wave = datasets.make_sound_wave(duration=1.0, frequencies=[440, 880])
+    spectrum = np.abs(np.fft.rfft(long_wave))
+    np.testing.assert_array_equal(np.sort(np.argsort(spectrum)[-2:]), [440, 880])
+    _, noisy = datasets.make_sound_wave(noise=0.1, random_state=0)
+    _, again = datasets.make_sound_wave(noise=0.1, random_state=0)
+    np.testing.assert_array_equal(noisy, again)
+    with pytest.raises(ValueError, match="amplitudes"):
+        datasets.make_sound_wave(frequencies=[1.0, 2.0], amplitudes=[1.0])
+    with pytest.raises(ValueError, match="frequencies"):
+        datasets.make_sound_wave(frequencies=[0.0])
+
+
+def test_small_graph_is_two_groups_joined_by_one_friendship():
+    A, names = datasets.small_graph()
+    assert A.shape == (7, 7) and len(names) == 7
+    np.testing.assert_array_equal(A, A.T)
+    np.testing.assert_array_equal(np.diag(A), 0)
+    assert A.sum() // 2 == 9  # nine friendships
+    dan, eve = names.index("Dan"), names.index("Eve")
+    B = A.copy()
+    B[dan, eve] = B[eve, dan] = 0  # without the bridge, two separate groups remain
+    reach = np.linalg.matrix_power(B + np.eye(7, dtype=int), 6) > 0
+    assert reach[0, :4].all() and not reach[0, 4:].any()
+    assert np.linalg.matrix_power(A + np.eye(7, dtype=int), 6).all()  # connected with it

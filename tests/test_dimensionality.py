@@ -11,6 +11,7 @@ import pytest
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import KNeighborsClassifier
 
+from nnkit import datasets
 from nnkit import dimensionality as dim
 
 
@@ -142,11 +143,154 @@ def test_spurious_correlation_matches_numpy_corrcoef_for_one_draw():
     np.testing.assert_allclose(max_r, [expected], rtol=1e-12)
 
 
+def test_log_volume_fraction_stays_finite_where_the_fraction_underflows():
+    dims = [1, 2, 10, 100, 1000]
+    log_fraction = dim.ball_volume_fraction(dims, log=True)
+    np.testing.assert_allclose(np.exp(log_fraction[:4]), dim.ball_volume_fraction(dims[:4]),
+                               rtol=1e-12)
+    assert dim.ball_volume_fraction(1000)[0] == 0.0
+    # log V_1000(1/2) = 500 log(pi) - 1000 log(2) - log(500!), from scipy's log-gamma.
+    from scipy.special import gammaln
+    expected = 500 * np.log(np.pi) - 1000 * np.log(2) - gammaln(501)
+    np.testing.assert_allclose(log_fraction[-1], expected, rtol=1e-12)
+
+
+def test_edge_length_needed_for_one_percent_of_the_data():
+    edge = dim.edge_length_for_fraction(0.01, [1, 2, 10, 100])
+    np.testing.assert_allclose(edge, [0.01, 0.1, 0.01 ** 0.1, 0.01 ** 0.01])
+    assert 0.63 < edge[2] < 0.64 and edge[3] > 0.95  # the chapter's "63%" and "over 95%"
+    # A sub-cube of that edge really holds 1% of uniform points (Monte Carlo, d = 10).
+    X = np.random.default_rng(0).random((200_000, 10))
+    inside = np.all(X < edge[2], axis=1).mean()
+    assert abs(inside - 0.01) < 0.001
+
+
+def test_correlations_match_numpy_corrcoef():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 6)), rng.standard_normal(40)
+    expected = np.corrcoef(np.column_stack([y, X]).T)[0, 1:]
+    np.testing.assert_allclose(dim.correlations(X, y), expected, rtol=1e-12)
+    np.testing.assert_allclose(dim.correlations(X, (y > 0).astype(int)),
+                               np.corrcoef(np.column_stack([y > 0, X]).T)[0, 1:], rtol=1e-12)
+
+
+def salary():
+    X, names = datasets.salary_features()
+    return X, datasets.salary_table()["Salary"], names
+
+
+def test_the_salary_table_has_several_perfect_linear_models():
+    X, y, names = salary()
+    fits = dim.exact_linear_fits(X, y)
+    found = {tuple(names[i] for i in f["features"]): f for f in fits}
+    assert set(found) == {("Age",), ("Height", "Weight"), ("Height", "Female"),
+                          ("Weight", "Female")}
+    age = found[("Age",)]  # salary = 10 * age - 200
+    np.testing.assert_allclose([age["intercept"], *age["weights"]], [-200, 10], atol=1e-9)
+    height = found[("Height", "Female")]  # 2500 per metre, 150 less for women
+    np.testing.assert_allclose([height["intercept"], *height["weights"]], [-4100, 2500, -150],
+                               rtol=1e-9)
+    for f in fits:  # each one reproduces the three salaries exactly
+        prediction = f["intercept"] + X[:, list(f["features"])] @ f["weights"]
+        np.testing.assert_allclose(prediction, y, atol=1e-8)
+        # ... and agrees with an ordinary least-squares fit on the same columns
+        reference = np.linalg.lstsq(np.column_stack([np.ones(3), X[:, list(f["features"])]]),
+                                    y, rcond=None)[0]
+        np.testing.assert_allclose([f["intercept"], *f["weights"]], reference, rtol=1e-9)
+
+
+def test_the_perfect_models_disagree_about_a_newcomer():
+    X, y, _ = salary()
+    newcomer = {"Age": [25], "Height": [1.85], "Weight": [60.0], "Gender": ["M"]}
+    x_new = datasets.salary_features(newcomer)[0][0]
+    predictions = [f["intercept"] + x_new[list(f["features"])] @ f["weights"]
+                   for f in dim.exact_linear_fits(X, y)]
+    assert max(predictions) - min(predictions) > 400  # from 25 to 525
+
+
+def test_interpolating_family_is_a_two_dimensional_plane_of_exact_fits():
+    X, y, _ = salary()
+    theta0, null_basis = dim.interpolating_family(X, y)
+    A = np.column_stack([np.ones(3), X])
+    assert null_basis.shape == (5, 2)  # 5 unknowns, 3 independent equations
+    np.testing.assert_allclose(A @ theta0, y, atol=1e-9)
+    np.testing.assert_allclose(A @ null_basis, 0, atol=1e-9)
+    np.testing.assert_allclose(null_basis.T @ null_basis, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(theta0, np.linalg.pinv(A) @ y, rtol=1e-8)  # minimum norm
+    for t in ([1e3, -2e3], [-50.0, 7.0]):
+        np.testing.assert_allclose(A @ (theta0 + null_basis @ t), y, atol=1e-6)
+
+
+def test_an_exact_fit_can_predict_anything_for_a_newcomer():
+    X, y, _ = salary()
+    x_new = np.array([25, 1.85, 60.0, 0.0])
+    A = np.column_stack([np.ones(3), X])
+    for value in (-1000.0, 0.0, 1e6):
+        theta = dim.exact_fit_with_prediction(X, y, x_new, value)
+        np.testing.assert_allclose(A @ theta, y, rtol=1e-6)
+        np.testing.assert_allclose(np.r_[1.0, x_new] @ theta, value, rtol=1e-9, atol=1e-6)
+    with pytest.raises(ValueError, match="combination of the training rows"):
+        dim.exact_fit_with_prediction(X, y, X[0] / 2 + X[1] / 2, 0.0)
+
+
+def test_contradicting_samples_have_no_exact_fit():
+    with pytest.raises(ValueError, match="contradict"):
+        dim.interpolating_family([[1.0], [1.0]], [0.0, 1.0])
+
+
+def test_feature_selection_restores_the_accuracy_lost_to_noise():
+    # Measured over seeds 0-9: 0.57-0.69 with all 52 features, 0.95-0.99 with the best two;
+    # the two relevant columns were always the ones chosen.
+    X, y, relevant = datasets.make_signal_and_noise(400, n_relevant=2, n_irrelevant=50,
+                                                    random_state=0)
+    result = dim.feature_selection_accuracy(X, y, n_keep=2)
+    assert result["accuracy_all"] < 0.75 and result["accuracy_selected"] > 0.85
+    assert sorted(result["selected"]) == sorted(relevant)
+    np.testing.assert_allclose(result["scores"], np.abs(dim.correlations(X[:200], y[:200])))
+    # The selection used only the training half: changing validation rows changes nothing.
+    X2 = X.copy()
+    X2[200:] = np.random.default_rng(1).random(X2[200:].shape)
+    np.testing.assert_array_equal(dim.feature_selection_accuracy(X2, y, 2)["selected"],
+                                  result["selected"])
+
+
+def test_feature_selection_accuracy_agrees_with_scikit_learn():
+    X, y, _ = datasets.make_signal_and_noise(120, n_irrelevant=8, random_state=3)
+    result = dim.feature_selection_accuracy(X, y, n_keep=3, n_neighbors=3, n_train=80)
+    columns = result["selected"]
+    reference = KNeighborsClassifier(3, algorithm="brute").fit(X[:80][:, columns], y[:80])
+    assert result["accuracy_selected"] == reference.score(X[80:][:, columns], y[80:])
+    reference = KNeighborsClassifier(3, algorithm="brute").fit(X[:80], y[:80])
+    assert result["accuracy_all"] == reference.score(X[80:], y[80:])
+
+
+def test_neighbours_are_alike_in_grid_data_until_the_positions_are_shuffled():
+    t, wave = datasets.make_sound_wave(duration=0.05, sample_rate=8000, random_state=0)
+    image = datasets.load_image("camera")[::4, ::4]
+    for values in (wave, image):
+        shuffled, permutation = dim.shuffle_positions(values, random_state=0)
+        assert dim.neighbour_correlation(values) > 0.8
+        assert abs(dim.neighbour_correlation(shuffled)) < 0.1
+        np.testing.assert_array_equal(np.sort(shuffled, axis=None), np.sort(values, axis=None))
+        np.testing.assert_array_equal(shuffled.ravel()[np.argsort(permutation)], values.ravel())
+    assert dim.neighbour_correlation(image, axis=0) > 0.8
+
+
+def test_neighbour_correlation_matches_numpy_on_a_small_image():
+    image = np.random.default_rng(0).random((5, 6))
+    expected = np.corrcoef(image[:, :-1].ravel(), image[:, 1:].ravel())[0, 1]
+    np.testing.assert_allclose(dim.neighbour_correlation(image), expected, rtol=1e-12)
+    expected = np.corrcoef(image[:-1].ravel(), image[1:].ravel())[0, 1]
+    np.testing.assert_allclose(dim.neighbour_correlation(image, axis=0), expected, rtol=1e-12)
+
+
 RANDOM_CALLS = [
     lambda rs: dim.distance_concentration([2, 10], random_state=rs),
     lambda rs: dim.estimate_ball_volume_fraction([2, 3], n_samples=1000, random_state=rs),
     lambda rs: dim.accuracy_vs_irrelevant_features([0, 5], n_repeats=2, random_state=rs),
     lambda rs: {"r": dim.max_spurious_correlation(10, [1, 5], random_state=rs)},
+    lambda rs: dict(zip(["shuffled", "permutation"],
+                        dim.shuffle_positions(np.arange(12.0), random_state=rs))),
 ]
 
 
@@ -179,7 +323,77 @@ def test_fixed_random_state_gives_identical_results(call):
     (lambda: dim.accuracy_vs_irrelevant_features(0, n_repeats=0), ValueError, "n_repeats"),
     (lambda: dim.max_spurious_correlation(2, 5), ValueError, "n_samples"),
     (lambda: dim.max_spurious_correlation(10, [5, 0]), ValueError, r"n_features\[1\]"),
+    (lambda: dim.ball_volume_fraction(2, log=1), TypeError, "log"),
+    (lambda: dim.correlations([[1.0], [1.0]], [0.0, 1.0]), ValueError, "constant columns"),
+    (lambda: dim.correlations([[1.0], [2.0]], [1.0, 1.0]), ValueError, "y is constant"),
+    (lambda: dim.correlations([[1.0], [2.0]], [1.0]), ValueError, "y has 1"),
+    (lambda: dim.exact_linear_fits([[1.0], [2.0]], [1.0, 2.0], atol=0), ValueError, "atol"),
+    (lambda: dim.exact_fit_with_prediction([[1.0, 2.0]], [1.0], [1.0], 0), ValueError, "x_new"),
+    (lambda: dim.edge_length_for_fraction(0, 2), ValueError, "fraction"),
+    (lambda: dim.feature_selection_accuracy([[0.0], [1.0], [2.0]], [0, 1, 0], 2), ValueError, "n_keep"),
+    (lambda: dim.neighbour_correlation([1.0]), ValueError, "at least 2"),
+    (lambda: dim.neighbour_correlation([[1.0, 2.0]], axis=2), ValueError, "axis"),
+    (lambda: dim.shuffle_positions(np.zeros((2, 2, 2))), ValueError, "values"),
 ])
 def test_bad_arguments_raise_and_name_the_argument(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_the_chapter_curves_contain_the_checked_values():
+    # Noise columns are nested and drawn up to the largest count, so the chapter's longer
+    # curves hold exactly the values the tests above check with the same seed.
+    short = dim.accuracy_vs_irrelevant_features([0, 10, 200], random_state=0)["mean"]
+    long = dim.accuracy_vs_irrelevant_features([0, 1, 2, 5, 10, 20, 50, 100, 200],
+                                               random_state=0)["mean"]
+    np.testing.assert_array_equal(long[[0, 4, 8]], short)
+    assert np.all(np.diff(long) < 0.02) and long[0] - long[-1] > 0.3
+    short = dim.max_spurious_correlation(50, [1, 10, 100, 1000], random_state=0)
+    long = dim.max_spurious_correlation(50, [1, 3, 10, 30, 100, 300, 1000], random_state=0)
+    np.testing.assert_array_equal(long[[0, 2, 4, 6]], short)
+
+
+def test_a_spurious_pattern_vanishes_on_new_data():
+    # The chapter's first example: 500 random features, 20 records, then 1000 new records.
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((20, 500)), rng.standard_normal(20)
+    r = dim.correlations(X, y)
+    best = np.argmax(np.abs(r))
+    X_new, y_new = rng.standard_normal((1000, 500)), rng.standard_normal(1000)
+    assert abs(r[best]) > 0.6
+    assert abs(dim.correlations(X_new[:, [best]], y_new)[0]) < 0.1
+
+
+def test_shuffling_pixels_the_same_way_everywhere_does_not_change_knn():
+    X, y = datasets.load_digits()
+    permutation = np.random.default_rng(0).permutation(64)
+    plain = dim.knn_predict(X[:900], y[:900], X[900:])
+    shuffled = dim.knn_predict(X[:900, permutation], y[:900], X[900:, permutation])
+    np.testing.assert_array_equal(plain, shuffled)
+    assert np.mean(plain == y[900:]) > 0.9
+    images = datasets.load_digits(as_images=True)[0]
+    shuffled_images = X[:, permutation].reshape(-1, 8, 8)
+    assert (np.mean([dim.neighbour_correlation(im) for im in images[:50]])
+            > np.mean([dim.neighbour_correlation(im) for im in shuffled_images[:50]]) + 0.2)
+
+
+def test_the_chapter_chord_and_picture_lose_their_neighbourhood_when_shuffled():
+    t, wave = datasets.make_sound_wave(duration=0.01, sample_rate=8000, frequencies=[440, 660],
+                                       amplitudes=[1.0, 0.5])
+    assert wave.shape == (80,)
+    shuffled, _ = dim.shuffle_positions(wave, random_state=0)
+    assert dim.neighbour_correlation(wave) > 0.9 and abs(dim.neighbour_correlation(shuffled)) < 0.1
+    image = datasets.load_image("camera")[::4, ::4]
+    assert image.shape == (128, 128)
+    shuffled, _ = dim.shuffle_positions(image, random_state=0)
+    assert dim.neighbour_correlation(image) > 0.9 and abs(dim.neighbour_correlation(shuffled)) < 0.1
+
+
+def test_no_random_point_lands_in_the_20_dimensional_ball():
+    # The chapter's table: Monte Carlo agrees up to d = 10 and finds nothing at d = 20.
+    dims = [1, 2, 3, 5, 10, 20]
+    estimate = dim.estimate_ball_volume_fraction(dims, n_samples=100_000, random_state=0)
+    exact = dim.ball_volume_fraction(dims)
+    assert estimate["fraction"][-1] == 0 and exact[-1] * 100_000 < 0.01
+    assert np.all(np.abs(estimate["fraction"][:-1] - exact[:-1]) <= 4 * estimate["stderr"][:-1] + 1e-12)
+    assert exact[4] < 0.003  # "only 0.25% within half an edge in 10 dimensions"

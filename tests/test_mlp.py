@@ -374,3 +374,285 @@ def test_property_gradients_have_the_shapes_of_params_and_pass_the_check(sizes, 
     grads = model.gradients(X, y)
     assert [(dW.shape, db.shape) for dW, db in grads] == [(W.shape, b.shape) for W, b in model.params]
     assert gradient_check(model, X, y) < 1e-5
+
+
+# ---------------------------------------------------------------- chapter 6: training in practice
+def xor_split():
+    X, y = datasets.make_xor(n_samples=60, noise=0.6, random_state=1)
+    X_val, y_val = datasets.make_xor(n_samples=200, noise=0.6, random_state=2)
+    return X, y, X_val, y_val
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid"])
+def test_zero_initialisation_fails_on_xor_where_xavier_succeeds(hidden):
+    X, y = datasets.make_xor(n_samples=200, random_state=0)
+    scores = {}
+    for init in ("zeros", "xavier"):
+        model = MLP([2, 8, 1], hidden_activation=hidden, output="sigmoid", init=init,
+                    random_state=0)
+        model.fit(X, y, epochs=200, learning_rate=0.5, batch_size=32, random_state=0)
+        scores[init] = model.score(X, y)
+        assert mlp_module.identical_hidden_units(model) == [init == "zeros"]
+    assert scores["zeros"] <= 0.6  # chance is 0.5: eight copies of one unit cannot do XOR
+    assert scores["xavier"] >= 0.95
+
+
+def test_identical_hidden_units_checks_incoming_and_outgoing_weights():
+    model = MLP([2, 3, 3, 1], output="sigmoid", init="zeros")
+    assert mlp_module.identical_hidden_units(model) == [True, True]
+    (W1, b1), rest = model.params[0], model.params[1:]
+    b1 = b1.copy()
+    b1[0] = 0.1
+    model.params = [(W1, b1), *rest]
+    assert mlp_module.identical_hidden_units(model) == [False, True]
+    assert mlp_module.identical_hidden_units(MLP([2, 2], random_state=0)) == []
+
+
+def final_losses(sizes, seeds):
+    X, y = datasets.make_spirals(n_samples=200, n_turns=1.0, random_state=0)
+    return np.array([MLP(sizes, hidden_activation="tanh", output="sigmoid", random_state=s)
+                     .fit(X, y, epochs=300, learning_rate=0.05, optimizer="adam",
+                          random_state=s)["loss"][-1] for s in seeds])
+
+
+def test_restarts_agree_for_convex_logistic_regression_but_not_for_a_network():
+    logistic = final_losses([2, 1], range(5))
+    network = final_losses([2, 8, 1], range(5))
+    assert np.ptp(logistic) < 1e-3  # one minimum: every start reaches it
+    assert np.ptp(network) > 0.01  # different starts end in different places
+    assert network.max() < logistic.min()  # and the network fits the spirals far better
+
+
+def test_standardising_large_inputs_unsaturates_the_sigmoids():
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = datasets.make_xor(n_samples=200, random_state=0)
+    X_big = 100 * X
+    X_std = StandardScaler().fit_transform(X_big)
+    np.testing.assert_allclose(X_std, (X_big - X_big.mean(0)) / X_big.std(0))
+    results = {}
+    for name, inputs in (("raw", X_big), ("standardised", X_std)):
+        model = MLP([2, 16, 1], hidden_activation="sigmoid", output="sigmoid", random_state=0)
+        history = model.fit(inputs, y, epochs=100, learning_rate=0.05, batch_size=32,
+                            optimizer="adam", random_state=0)
+        a = model.hidden_activations(inputs)[0]
+        results[name] = history["loss"][-1], np.mean(a * (1 - a) < 0.01)
+    assert results["raw"][1] > 0.9 and results["standardised"][1] < 0.5  # saturated units
+    assert results["raw"][0] > 0.5 and results["standardised"][0] < 0.1  # loss after training
+
+
+def test_each_remedy_for_overfitting_moves_the_curves_the_expected_way():
+    X, y, X_val, y_val = xor_split()
+    common = dict(epochs=300, learning_rate=0.02, optimizer="adam",
+                  validation_data=(X_val, y_val), random_state=0)
+    runs = {}
+    for name, sizes, options in [("large", [2, 64, 64, 1], {}), ("small", [2, 4, 1], {}),
+                                 ("l2", [2, 64, 64, 1], {"l2": 0.01}),
+                                 ("dropout", [2, 64, 64, 1], {"dropout": 0.5}),
+                                 ("early", [2, 64, 64, 1], {"early_stopping": 20})]:
+        model = MLP(sizes, output="sigmoid", random_state=0)
+        history = model.fit(X, y, **common, **options)
+        gap = model.loss(X_val, y_val) - model.loss(X, y)
+        runs[name] = history, gap, model
+    large_history, large_gap, large = runs["large"]
+    assert large_history["loss"][-1] < 0.01 and large_gap > 1.0  # memorised the noise
+    for name in ("small", "l2", "dropout", "early"):
+        assert runs[name][1] < 0.5 * large_gap, name
+        assert runs[name][2].loss(X_val, y_val) < large.loss(X_val, y_val), name
+    assert runs["l2"][2].squared_weight_norm < 0.1 * large.squared_weight_norm
+    assert runs["dropout"][0]["loss"][-1] > large_history["loss"][-1]  # harder to memorise
+    early = runs["early"][0]
+    assert early["epochs_run"] < 100
+    assert runs["early"][2].loss(X_val, y_val) == pytest.approx(min(early["val_loss"]))
+
+
+def test_sigmoid_derivative_is_at_most_a_quarter():
+    z = np.linspace(-10, 10, 2001)
+    s = 1 / (1 + np.exp(-z))
+    assert np.max(s * (1 - s)) == pytest.approx(0.25) and np.argmax(s * (1 - s)) == 1000
+    slope = s * (1 - s)
+    assert np.all(slope[np.abs(z) >= 5] < 0.01) and slope[np.abs(z) <= 4.5].min() > 0.01
+    assert 0.25 ** 10 < 1e-6  # ten sigmoid layers: a millionth of the gradient, at best
+
+
+def test_gradients_vanish_in_deep_sigmoid_networks_not_in_relu_networks():
+    X, y = datasets.make_spirals(n_samples=200, n_turns=1.0, random_state=0)
+    ratios = {}
+    for hidden in ("sigmoid", "relu"):
+        model = MLP([2] + [16] * 8 + [1], hidden_activation=hidden, output="sigmoid",
+                    random_state=0)
+        norms = model.gradient_norms(X, y)
+        expected = [np.linalg.norm(dW) for dW, _ in model.gradients(X, y)]
+        np.testing.assert_allclose(norms, expected)
+        ratios[hidden] = norms[0] / norms[-1]
+    assert ratios["sigmoid"] < 1e-3 and ratios["relu"] > 0.05
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_jacobian_norms_match_torch_autograd(residual):
+    depth, width = 6, 5
+    rng = np.random.default_rng(7)
+    y0 = rng.normal(size=(1, width))
+    std = 1.0 / np.sqrt(width) / (np.sqrt(depth) if residual else 1.0)
+    Ws = [torch.tensor(rng.normal(0.0, std, size=(width, width))) for _ in range(depth)]
+
+    def network(y):
+        for W in Ws:
+            y = y + torch.sigmoid(y @ W) if residual else torch.sigmoid(y @ W)
+        return y
+    J = torch.autograd.functional.jacobian(network, torch.tensor(y0)).reshape(width, width)
+    ours = mlp_module.jacobian_norms(depth, width, residual=residual, random_state=7)
+    assert ours[-1] == pytest.approx(np.linalg.norm(J.numpy(), 2), rel=1e-10)
+
+
+def test_residual_connections_keep_the_gradient_plain_sigmoid_layers_lose_it():
+    plain = mlp_module.jacobian_norms(20, 16, "sigmoid", random_state=0)
+    residual = mlp_module.jacobian_norms(20, 16, "sigmoid", residual=True, random_state=0)
+    assert plain[-1] < 1e-4 and np.all(np.diff(plain) < 0)
+    assert residual.min() > 0.9
+
+
+def test_batch_norm_matches_torch_and_unsaturates_sigmoids():
+    rng = np.random.default_rng(0)
+    Z = rng.normal(20.0, 8.0, size=(64, 5))
+    gamma, beta = rng.normal(size=5), rng.normal(size=5)
+    expected = F.batch_norm(torch.tensor(Z), None, None, torch.tensor(gamma),
+                            torch.tensor(beta), training=True, eps=1e-5).numpy()
+    np.testing.assert_allclose(mlp_module.batch_norm(Z, gamma, beta), expected, rtol=1e-10)
+    slope = lambda z: (1 / (1 + np.exp(-z))) * (1 - 1 / (1 + np.exp(-z)))  # noqa: E731
+    assert slope(Z).mean() < 0.01 and slope(mlp_module.batch_norm(Z)).mean() > 0.15
+    with pytest.raises(ValueError, match="gamma"):
+        mlp_module.batch_norm(Z, gamma=np.ones(3))
+
+
+def spiral_model():
+    return MLP([2, 16, 16, 1], hidden_activation="tanh", output="sigmoid", random_state=0)
+
+
+def test_optimizer_state_is_0_1_and_2_numbers_per_parameter_and_speeds_training():
+    X, y = datasets.make_spirals(n_samples=200, n_turns=1.0, random_state=0)
+    losses, memory = {}, {}
+    for name in ("sgd", "momentum", "adam"):
+        model = spiral_model()
+        history = model.fit(X, y, epochs=100, learning_rate=0.1, batch_size=50,
+                            optimizer=name, random_state=0)
+        losses[name] = history["loss"][-1]
+        memory[name] = (model.n_params + model.optimizer_.state_size) / model.n_params
+    assert memory == {"sgd": 1.0, "momentum": 2.0, "adam": 3.0}
+    assert losses["adam"] < losses["momentum"] < 0.5 * losses["sgd"]
+
+
+def test_fit_goes_on_with_an_optimizer_object_and_its_state():
+    X, y = datasets.make_spirals(n_samples=50, random_state=0)
+    once, twice = spiral_model(), spiral_model()
+    once.fit(X, y, epochs=6, learning_rate=0.01, optimizer="adam")
+    adam = mlp_module.Adam(0.01)
+    twice.fit(X, y, epochs=2, learning_rate=0.01, optimizer=adam)
+    twice.fit(X, y, epochs=4, learning_rate=0.01, optimizer=adam)
+    assert adam.t == 6 and twice.optimizer_ is adam
+    for (W1, _), (W2, _) in zip(once.params, twice.params):
+        np.testing.assert_allclose(W1, W2, rtol=1e-10)
+
+
+@pytest.mark.parametrize("schedule, formula", [
+    ("constant", lambda t, T: 0.4),
+    ("step", lambda t, T: 0.4 * 0.5 ** (4 * t // T)),
+    ("exponential", lambda t, T: 0.4 * 0.01 ** (t / T)),
+    ("cosine", lambda t, T: 0.4 * (1 + np.cos(np.pi * t / T)) / 2),
+])
+def test_learning_rate_schedules_follow_their_formula_and_reach_the_optimizer(
+        monkeypatch, schedule, formula):
+    seen = []
+
+    class Recording(mlp_module.SGD):
+        def step(self, params, grads):
+            seen.append(self.learning_rate)
+            super().step(params, grads)
+    monkeypatch.setitem(mlp_module.OPTIMIZERS, "sgd", Recording)
+    X, y = make_problem("softmax", n_samples=20)
+    history = MLP([3, 4, 4], random_state=0).fit(X, y, epochs=8, learning_rate=0.4,
+                                                 schedule=schedule)
+    expected = [formula(t, 8) for t in range(8)]
+    np.testing.assert_allclose(history["learning_rate"], expected, rtol=1e-12)
+    np.testing.assert_allclose(seen, expected, rtol=1e-12)
+    assert history["learning_rate"][0] == 0.4 and min(expected) == expected[-1]
+
+
+def test_a_decaying_learning_rate_is_fast_like_a_large_one_and_settles_like_a_small_one():
+    X, y = datasets.make_spirals(n_samples=200, n_turns=1.0, random_state=0)
+    runs = {(rate, s): np.array(spiral_model().fit(X, y, epochs=200, learning_rate=rate,
+                                                   batch_size=20, random_state=0,
+                                                   schedule=s)["loss"])
+            for rate, s in ((0.05, "constant"), (0.5, "constant"), (0.5, "cosine"))}
+    small, large, cosine = runs.values()
+    assert cosine[-1] < 0.25 * small[-1]  # far ahead of the small constant rate
+    assert large[-30:].max() > 5 * large[-30:].min()  # the large one jumps by a factor > 5
+    assert np.ptp(cosine[-30:]) < 0.01 * np.ptp(large[-30:])  # the schedule has settled
+
+
+def test_a_callable_schedule_is_used_as_given():
+    X, y = make_problem("softmax", n_samples=20)
+    history = MLP([3, 4], random_state=0).fit(X, y, epochs=3, learning_rate=1.0,
+                                              schedule=lambda t, T: 0.1 / (t + 1))
+    np.testing.assert_allclose(history["learning_rate"], [0.1, 0.05, 0.1 / 3])
+
+
+def search_data():
+    X, y = datasets.make_spirals(n_samples=200, n_turns=1.0, random_state=0)
+    X_val, y_val = datasets.make_spirals(n_samples=200, n_turns=1.0, random_state=1)
+    return X, y, X_val, y_val
+
+
+def test_validation_scores_train_each_setting_as_fit_would():
+    X, y, X_val, y_val = search_data()
+    settings = [{"learning_rate": 0.03, "hidden_layers": (8,), "epochs": 20},
+                {"learning_rate": 1e300, "optimizer": "sgd", "hidden_layers": (8,),
+                 "epochs": 20}]
+    scores = mlp_module.validation_scores(settings, X, y, X_val, y_val, random_state=0)
+    model = MLP([2, 8, 2], random_state=0)
+    model.fit(X, y, epochs=20, learning_rate=0.03, optimizer="adam", random_state=0)
+    assert scores[0] == model.score(X_val, y_val)
+    assert scores[1] == 0.0  # diverged
+    with pytest.raises(ValueError, match=r"settings\[0\]"):
+        mlp_module.validation_scores([{"units": 3}], X, y, X_val, y_val)
+
+
+def test_random_search_tries_more_learning_rates_than_grid_search_and_finds_a_better_one():
+    from scipy.stats import loguniform
+    from sklearn.model_selection import ParameterGrid, ParameterSampler
+
+    X, y, X_val, y_val = search_data()
+    grid = list(ParameterGrid({"learning_rate": [0.001, 0.01, 0.1],
+                               "l2": [0.0, 1e-4, 1e-2]}))
+    sampled = list(ParameterSampler({"learning_rate": loguniform(1e-3, 1e-1),
+                                     "l2": loguniform(1e-6, 1e-2)}, n_iter=9, random_state=0))
+    common = {"hidden_layers": (16, 16), "epochs": 60}
+    scores = {name: mlp_module.validation_scores([{**s, **common} for s in settings], X, y,
+                                                 X_val, y_val, random_state=0)
+              for name, settings in (("grid", grid), ("random", sampled))}
+    assert len({s["learning_rate"] for s in grid}) == 3
+    assert len({s["learning_rate"] for s in sampled}) == 9
+    assert scores["random"].max() > scores["grid"].max()
+
+
+@pytest.mark.parametrize("sizes, expected", [([64, 16, 10], 1_210), ([64, 128, 10], 9_610),
+                                             ([2, 64, 64, 1], 4_417)])
+def test_chapter_6_parameter_counts(sizes, expected):
+    assert MLP(sizes, output="sigmoid").n_params == expected == sum(
+        grid.dense_param_count(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: mlp_module.learning_rate_at("linear", 0.1, 0, 10), ValueError, "schedule"),
+    (lambda: mlp_module.learning_rate_at("step", 0.1, 10, 10), ValueError, "epoch"),
+    (lambda: mlp_module.learning_rate_at(lambda t, T: -1.0, 0.1, 0, 10), ValueError, "schedule"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, schedule="fast"), ValueError, "schedule"),
+    (lambda: mlp_module.jacobian_norms(0), ValueError, "depth"),
+    (lambda: mlp_module.jacobian_norms(3, residual="yes"), TypeError, "residual"),
+    (lambda: mlp_module.jacobian_norms(3, activation="step"), ValueError, "activation"),
+    (lambda: mlp_module.batch_norm([1.0, 2.0]), ValueError, "Z"),
+    (lambda: mlp_module.identical_hidden_units("model"), TypeError, "model"),
+])
+def test_chapter_6_helpers_name_bad_arguments(call, error, name):
+    with pytest.raises(error, match=name):
+        call()

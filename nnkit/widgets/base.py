@@ -36,7 +36,7 @@ _PLAYER_JS = """
 (function () {
   const root = document.getElementById("%(id)s");
   const data = JSON.parse(root.querySelector("script.nnkit-static-data").textContent);
-  const inputs = Array.from(root.querySelectorAll("[data-control]"));
+  const inputs = Array.from(root.querySelectorAll("[data-control], [data-fixed]"));
   const frame = root.querySelector(".nnkit-static-frame");
   function show() {
     const key = inputs.map(function (input, i) {
@@ -160,7 +160,11 @@ def _player_html(uid, names, options, frames, play, interval):
     for i, name in enumerate(names):
         labels = [label for label, _ in options[name]]
         cid = f"{uid}-{i}"
-        if all(_is_number(label) for label in labels) and len(labels) > 1:
+        if len(labels) == 1:  # fixed in the static version: shown, not offered as a control
+            controls.append(f'{html.escape(name)}: {html.escape(labels[0])}'
+                            f'<input type="hidden" id="{cid}" data-fixed value="0">')
+            continue
+        if all(_is_number(label) for label in labels):
             control = (f'<input type="range" id="{cid}" data-control min="0" '
                        f'max="{len(labels) - 1}" step="1" value="0"> '
                        f'<output data-for="{cid}">{html.escape(labels[0])}</output>')

@@ -1,0 +1,288 @@
+"""The perceptron rule stepper: watch Rosenblatt's rule pick points and move the boundary.
+
+The widget replays a recorded run of the rule (:func:`nnkit.perceptron.rule_steps`, the loop
+of :meth:`nnkit.perceptron.Perceptron.fit`) on a small 2-D data set. A step slider chooses how
+many picks have been made; the figure shows the point just picked, the boundary before the
+pick (dashed) and after it (solid), and the update w ← w ± x, or "no update". On separable
+points the run ends when every point is right; on XOR it never does.
+
+Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+"""
+import base64
+import html
+import io
+
+import ipywidgets as widgets
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.patches import Polygon
+
+from nnkit import datasets, perceptron, plotting
+from nnkit._validation import as_int, check_choice
+from nnkit.widgets import base
+
+#: The seed of the separable points, the starting weights and the picks.
+SEED = 3
+
+#: Picks recorded per data set (the slider's range, and the static twin's frames).
+N_STEPS = 40
+
+
+def stepper_data(dataset):
+    """The points, labels and starting weights the stepper uses for a data set.
+
+    Parameters
+    ----------
+    dataset : {"separable", "XOR"}
+        Twelve linearly separable points in [−1, 1]², or XOR on the corners (±1, ±1) of that
+        square (label 1 where exactly one coordinate is +1).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+    y : ndarray of int, shape (n_samples,)
+    w_start : ndarray of shape (3,)
+        Starting extended weights (w0, w1, w2), drawn from N(0, 1) with seed ``SEED``.
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    dataset = check_choice(dataset, "dataset", ("separable", "XOR"))
+    if dataset == "XOR":
+        X, y = datasets.logic_table("XOR")
+        X = 2.0 * X - 1.0  # the corners (±1, ±1), centred like the separable points
+    else:
+        X, y = datasets.make_linearly_separable(n_samples=12, margin=0.2, random_state=SEED)
+    w_start = perceptron.Perceptron.random(2, random_state=SEED).extended_weights
+    return X, y, w_start
+
+
+def stepper_trace(dataset, n_steps=N_STEPS):
+    """The recorded run of the perceptron rule that the stepper replays.
+
+    Parameters
+    ----------
+    dataset : {"separable", "XOR"}
+    n_steps : int, default ``N_STEPS``
+        At most this many picks are recorded (fewer when the rule converges first).
+
+    Returns
+    -------
+    list of nnkit.perceptron.RuleStep
+        The first ``n_steps`` picks of ``rule_steps(X, y, w_start, random_state=SEED)``.
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    n_steps = as_int(n_steps, "n_steps", minimum=1)
+    X, y, w_start = stepper_data(dataset)
+    steps = perceptron.rule_steps(X, y, w_start, max_epochs=n_steps, random_state=SEED)
+    return [step for _, step in zip(range(n_steps), steps)]
+
+
+def _fmt(w):
+    return "(" + ", ".join(f"{v:+.2f}" for v in w) + ")"
+
+
+def half_box(weights, lim):
+    """The part of the square ``lim × lim`` where w0 + w1·x1 + w2·x2 ≥ 0 (a step output of 1).
+
+    Parameters
+    ----------
+    weights : array-like of shape (3,)
+        Extended weights (w0, w1, w2).
+    lim : pair of float
+        The square's side, (low, high).
+
+    Returns
+    -------
+    ndarray of shape (n_corners, 2)
+        The corners of that convex region in order round it; no rows when it is empty.
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    w0, w1, w2 = np.asarray(weights, dtype=float)
+    lo, hi = lim
+    square = [(lo, lo), (hi, lo), (hi, hi), (lo, hi)]
+    corners = []
+    for p, q in zip(square, square[1:] + square[:1]):  # clip each side of the square
+        zp, zq = (w0 + w1 * v[0] + w2 * v[1] for v in (p, q))
+        if zp >= 0:
+            corners.append(p)
+        if (zp >= 0) != (zq >= 0):
+            t = zp / (zp - zq)
+            corners.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+    return np.array(corners, dtype=float).reshape(-1, 2)
+
+
+def describe_step(trace, step, w_start):
+    """In words: what the rule did at a given step of a trace.
+
+    Parameters
+    ----------
+    trace : list of nnkit.perceptron.RuleStep
+    step : int
+        How many picks have been made, 0 to ``len(trace)``; larger values mean the end.
+    w_start : array-like of shape (3,)
+        The weights before the first pick.
+
+    Returns
+    -------
+    str
+        Two lines: the pick and its test, then the update (or "no update").
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    step = min(as_int(step, "step", minimum=0), len(trace))
+    if step == 0:
+        return f"start: random weights w = {_fmt(w_start)}\nstep forward to pick a point"
+    s = trace[step - 1]
+    sign = "≥" if s.z >= 0 else "<"
+    head = (f"pick {step}: point {s.index} (class {s.label}), "
+            f"z = wᵀx = {s.z:+.2f} {sign} 0")
+    if not s.updated:
+        tail = "correct: no update"
+    else:
+        tail = f"w ← w {'+' if s.label == 1 else '−'} x: {_fmt(s.w_before)} → {_fmt(s.w_after)}"
+    if s.converged:
+        tail += "\nevery point is right: the rule stops"
+    return f"{head}\n{tail}"
+
+
+def perceptron_stepper(n_steps=N_STEPS):
+    """Perceptron rule stepper: step, run or reset the rule and watch the boundary move.
+
+    Controls: the data set (separable or XOR) and the step (how many picks have been made);
+    the buttons move the step by one, to the end, or back to the start.
+
+    Parameters
+    ----------
+    n_steps : int, default ``N_STEPS``
+        Picks recorded per data set (the static page precomputes every one of them).
+
+    Returns
+    -------
+    nnkit.widgets.base.Explorer
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    n_steps = as_int(n_steps, "n_steps", minimum=1, maximum=70)
+    runs = {}
+    for name in ("separable", "XOR"):
+        X, y, w_start = stepper_data(name)
+        runs[name] = (X, y, w_start, stepper_trace(name, n_steps))
+    view = _StepperView(runs)
+    alt = ("Points of two classes in the plane, the perceptron's decision boundary as a line "
+           "splitting the plane into two shaded regions, the point picked at this step circled,"
+           " the text below says what the rule did.")
+
+    def render(dataset, step):
+        return view.draw(dataset, step, alt)
+
+    controls = {
+        "dataset": widgets.Dropdown(options=["separable", "XOR"], value="separable",
+                                    description="data set"),
+        "step": widgets.IntSlider(0, min=0, max=n_steps, description="step"),
+    }
+
+    def move(to):
+        def click(_):
+            controls["step"].value = to(controls["step"].value)
+        return click
+
+    buttons = []
+    for label, to in (("step", lambda v: min(v + 1, n_steps)),
+                      ("run", lambda v: len(runs[controls["dataset"].value][3])),
+                      ("reset", lambda v: 0)):
+        button = widgets.Button(description=label)
+        button.on_click(move(to))
+        buttons.append(button)
+    static_grid = {"dataset": ["separable", "XOR"], "step": list(range(n_steps + 1))}
+    explorer = base.Explorer(controls, render, static_grid=static_grid, alt=alt,
+                             buttons=buttons, play="step")
+    explorer.view = view
+    return explorer
+
+
+class _StepperView:
+    """The stepper's figure, drawn fast: the axes once, then only what a step changes.
+
+    Redrawing a whole figure (ticks, labels, legend) for every step is slow; the axes are drawn
+    once into a background image, and each step restores it and draws the changing artists on
+    top (blitting). ``artists`` gives tests the drawn data.
+    """
+
+    def __init__(self, runs):
+        self.runs = runs
+        fig, ax = base.new_figure(5.4, 3.9)
+        fig.set_dpi(base.DPI)
+        fig.subplots_adjust(left=0.13, right=0.97, bottom=0.14, top=0.89)
+        lim = (-1.25, 1.25)
+        self.lim = lim
+        a = {}
+        for k in (0, 1):
+            a[f"region {k}"] = ax.add_patch(Polygon(np.zeros((3, 2)), closed=True, alpha=0.2,
+                                                    color=plotting.PALETTE[k], linewidth=0))
+        for k in (0, 1):
+            a[f"class {k}"] = ax.scatter([], [], s=40, color=plotting.PALETTE[k],
+                                         marker=plotting.MARKERS[k], edgecolor="white",
+                                         linewidth=0.5, zorder=3, label=f"class {k}")
+        a["ring"] = ax.scatter([], [], s=220, facecolor="none", edgecolor="black",
+                               linewidth=1.8, zorder=4, label="picked")
+        (a["before"],) = ax.plot([], [], color="0.4", linestyle="--", linewidth=1.2,
+                                 label="boundary before")
+        (a["after"],) = ax.plot([], [], color="black", linewidth=2, label="boundary after")
+        ax.set(xlim=lim, ylim=lim, xlabel="$x_1$", ylabel="$x_2$")
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, 1.13), ncol=5, fontsize=7,
+                  handletextpad=0.3, columnspacing=0.8)
+        self.fig, self.ax, self.artists = fig, ax, a
+        self.canvas = FigureCanvasAgg(fig)
+        for artist in a.values():
+            artist.set_animated(True)  # left out of the background
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(fig.bbox)
+        self.frames = {}
+
+    def update(self, dataset, step):
+        """Set the artists' data for a data set and step (no drawing)."""
+        X, y, w_start, trace = self.runs[dataset]
+        a, lim, shown = self.artists, self.lim, min(step, len(trace))
+        w_now = trace[shown - 1].w_after if shown else w_start
+        for k in (0, 1):
+            a[f"class {k}"].set_offsets(X[y == k])
+        for k, w in ((0, -w_now), (1, w_now)):
+            corners = half_box(w, lim)
+            a[f"region {k}"].set_visible(len(corners) > 0)
+            a[f"region {k}"].set_xy(corners if len(corners) else np.zeros((3, 2)))
+        a["after"].set_data(*perceptron.boundary_segment(w_now, lim, lim))
+        moved = shown and trace[shown - 1].updated
+        a["before"].set_data(*(perceptron.boundary_segment(trace[shown - 1].w_before, lim, lim)
+                               if moved else np.full((2, 2), np.nan)))
+        a["ring"].set_offsets(X[[trace[shown - 1].index]] if shown else np.empty((0, 2)))
+        self.text = describe_step(trace, step, w_start)
+
+    def draw(self, dataset, step, alt):
+        """Update, draw the changing artists over the background; return the image and text.
+
+        The description of the step is HTML text under the image: quicker than drawing it,
+        and screen readers read it. A step's frame never changes, so each is drawn once and
+        kept (the static twin draws them all when the widget is displayed); the artists are
+        still updated on every call, so the figure always matches what is shown.
+        """
+        self.update(dataset, step)
+        key = (dataset, min(step, len(self.runs[dataset][3])), alt)
+        if key not in self.frames:
+            self.frames[key] = self._png_html(alt)
+        return self.frames[key]
+
+    def _png_html(self, alt):
+        self.canvas.restore_region(self.background)
+        for artist in self.artists.values():
+            self.fig.draw_artist(artist)
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        image = PIL.Image.fromarray(rgba[..., :3]).quantize(
+            32, method=PIL.Image.Quantize.FASTOCTREE, dither=PIL.Image.Dither.NONE)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", optimize=False)
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+                f'<pre class="nnkit-stepper-text">{html.escape(self.text)}</pre>')

