@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from nnkit import grid
+from nnkit._progress import epochs as epochs_with_progress
 from nnkit._validation import as_float, as_float_array, as_int, as_labels, check_choice
 
 __all__ = ["ConvNet", "n_params", "vgg16", "layer_param_counts"]
@@ -211,7 +212,7 @@ class ConvNet:
         with _threads(n_threads):
             torch.manual_seed(seed)
             optimizer = torch.optim.Adam(self.net.parameters(), lr=learning_rate)
-            for _ in _epochs(epochs, progress, history):
+            for _ in epochs_with_progress(epochs, progress, history):
                 self.net.train()
                 for batch in torch.randperm(X.shape[0]).split(batch_size):
                     optimizer.zero_grad()
@@ -271,17 +272,6 @@ class ConvNet:
                 f"channels={self.channels}, n_hidden={self.n_hidden}, dropout={self.dropout})")
 
 
-def _epochs(epochs, progress, history):
-    """range(epochs), behind a tqdm progress bar showing the latest loss if asked."""
-    if not progress:
-        yield from range(epochs)
-        return
-    from tqdm.auto import tqdm
-
-    with tqdm(range(epochs), desc="training", unit="epoch") as bar:
-        for epoch in bar:
-            yield epoch
-            bar.set_postfix(loss=f"{history['loss'][-1]:.4f}")
 
 
 def _vgg16_from_layer_list():

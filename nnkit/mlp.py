@@ -26,6 +26,7 @@ from collections import namedtuple
 import numpy as np
 
 from nnkit import activations
+from nnkit._progress import epochs as epochs_with_progress
 from nnkit._validation import (
     as_array,
     as_float,
@@ -656,7 +657,7 @@ class MLP:
             history.update(val_loss=[], val_score=[])
         best = {"loss": np.inf, "epoch": None, "params": None}
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-            for epoch in _epochs(epochs, progress, history):
+            for epoch in epochs_with_progress(epochs, progress, history):
                 opt.learning_rate = learning_rate_at(schedule, base_rate, epoch, epochs)
                 history["learning_rate"].append(opt.learning_rate)
                 try:  # the arguments were checked: a ValueError now means a non-finite z
@@ -801,20 +802,6 @@ class MLP:
                 f"{self.hidden_activation!r}, output={self.output!r}, n_params={self.n_params})")
 
 
-def _epochs(epochs, progress, history):
-    """range(epochs), behind a tqdm progress bar showing the latest loss if asked."""
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False, got {progress!r}")
-    if not progress:
-        yield from range(epochs)
-        return
-    from tqdm.auto import tqdm  # only when asked: tqdm.auto loads ipywidgets in Jupyter
-
-    with tqdm(range(epochs), desc="training", unit="epoch") as bar:
-        for epoch in bar:
-            yield epoch
-            if history["loss"]:
-                bar.set_postfix(loss=f"{history['loss'][-1]:.4f}")
 
 
 def gradient_check(model, X, y, eps=1e-6, l2=0.0):

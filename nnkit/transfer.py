@@ -53,6 +53,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from nnkit._progress import epochs as epochs_with_progress
 from nnkit._validation import (
     as_float,
     as_float_array,
@@ -804,20 +805,6 @@ def extract_features(model, images, batch_size=256):
 
 
 # ---------------------------------------------------------------------------- training
-def _epochs(epochs, progress, history):
-    """range(epochs), behind a tqdm progress bar showing the latest loss if asked."""
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False, got {progress!r}")
-    if not progress:
-        yield from range(epochs)
-        return
-    from tqdm.auto import tqdm  # only when asked: tqdm.auto loads ipywidgets in Jupyter
-
-    with tqdm(range(epochs), desc="training", unit="epoch") as bar:
-        for epoch in bar:
-            yield epoch
-            if history["loss"]:
-                bar.set_postfix(loss=f"{history['loss'][-1]:.4f}")
 
 
 def _frozen_batchnorms_to_eval(model):
@@ -879,7 +866,7 @@ def train(model, X, y, epochs, learning_rate=0.01, batch_size=None, weight_decay
     optimizer = torch.optim.Adam(params, lr=learning_rate, weight_decay=weight_decay)
     loss_fn = nn.CrossEntropyLoss()
     history = {"loss": [], "score": []}
-    for _ in _epochs(epochs, progress, history):
+    for _ in epochs_with_progress(epochs, progress, history):
         model.train()
         _frozen_batchnorms_to_eval(model)
         order = torch.from_numpy(rng.permutation(len(X)))
