@@ -353,6 +353,10 @@ X4, Y4 = np.zeros((4, 2)), np.array([0, 1, 0, 1])
     (lambda: mlp_module.Adam(0.1, eps="tiny"), TypeError, "eps"),
     (lambda: gradient_check("model", X4, Y4), TypeError, "model"),
     (lambda: gradient_check(MLP([2, 2]), X4, Y4, eps=0.0), ValueError, "eps"),
+    (lambda: MLP([2, 2], dtype="float16"), ValueError, "dtype"),
+    (lambda: MLP([2, 2], dtype=None), ValueError, "dtype"),
+    (lambda: MLP([2, 2], dtype=np.int64), ValueError, "dtype"),
+    (lambda: gradient_check(MLP([2, 2], dtype="float32"), X4, Y4), ValueError, "float64 model"),
 ])
 def test_bad_input_names_the_argument(call, error, name):
     with pytest.raises(error, match=name):
@@ -656,3 +660,44 @@ def test_chapter_6_parameter_counts(sizes, expected):
 def test_chapter_6_helpers_name_bad_arguments(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+@pytest.mark.parametrize("hidden", sorted(TORCH_HIDDEN))
+@pytest.mark.parametrize("output, n_out", OUTPUT_CASES)
+def test_a_float32_model_computes_in_float32_and_agrees_with_float64(output, n_out, hidden):
+    X, y = make_problem(output, n_out=n_out)
+    exact = MLP([3, 5, n_out], hidden_activation=hidden, output=output, random_state=0)
+    single = MLP([3, 5, n_out], hidden_activation=hidden, output=output, random_state=0,
+                 dtype="float32")
+    assert "dtype='float32'" in repr(single) and "dtype" not in repr(exact)
+    for (W, _b), (W32, b32) in zip(exact.params, single.params):
+        assert W32.dtype == b32.dtype == np.float32
+        np.testing.assert_allclose(W32, W, rtol=1e-6)
+    assert single.forward(X).dtype == np.float32
+    for (dW, db), (dW32, db32) in zip(exact.gradients(X, y, l2=0.01),
+                                      single.gradients(X, y, l2=0.01)):
+        assert dW32.dtype == db32.dtype == np.float32
+        np.testing.assert_allclose(dW32, dW, rtol=1e-3, atol=1e-5)
+        np.testing.assert_allclose(db32, db, rtol=1e-3, atol=1e-5)
+    assert single.loss(X, y) == pytest.approx(exact.loss(X, y), rel=1e-5)
+
+
+def test_a_float32_model_trains_like_float64_with_dropout_and_adam():
+    X, y = datasets.load_digits()
+    X = X / 16.0
+    runs = {}
+    for dtype in ("float64", "float32"):
+        model = MLP([64, 32, 10], random_state=0, dtype=dtype)
+        history = model.fit(X, y, epochs=3, learning_rate=0.01, batch_size=64, optimizer="adam",
+                            dropout=0.1, random_state=1)
+        assert all(theta.dtype == np.dtype(dtype) for pair in model.params for theta in pair)
+        runs[dtype] = history
+    assert runs["float32"]["score"][-1] > 0.8  # 3 epochs with dropout; float64 is no better
+    assert runs["float32"]["score"][-1] == pytest.approx(runs["float64"]["score"][-1], abs=0.01)
+    np.testing.assert_allclose(runs["float32"]["loss"], runs["float64"]["loss"], rtol=1e-3)
+
+
+def test_a_float32_model_casts_assigned_params():
+    model = MLP([2, 3, 2], dtype=np.float32)
+    model.params = [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 2)), np.zeros(2))]
+    assert all(theta.dtype == np.float32 for pair in model.params for theta in pair)
