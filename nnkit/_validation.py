@@ -20,7 +20,7 @@ def as_array(value, name):
         raise ValueError(f"{name} must be a rectangular array of numbers: {err}") from None
 
 
-def as_float_array(value, name, ndim=None, allow_empty=False):
+def as_float_array(value, name, ndim=None, allow_empty=False, keep_float32=False):
     """Return ``value`` as a finite float ndarray, or raise an error naming ``name``.
 
     Parameters
@@ -33,10 +33,12 @@ def as_float_array(value, name, ndim=None, allow_empty=False):
         Allowed numbers of dimensions.
     allow_empty : bool, default False
         Whether an array with no elements is acceptable.
+    keep_float32 : bool, default False
+        Return a float32 ``value`` as float32 (a copy) instead of converting it to float64.
 
     Returns
     -------
-    ndarray of float64
+    ndarray of float64 (or float32, see ``keep_float32``)
     """
     arr = as_array(value, name)
     if arr.dtype.kind not in "biuf":
@@ -49,7 +51,7 @@ def as_float_array(value, name, ndim=None, allow_empty=False):
                 f"{name} must be {wanted}, got {arr.ndim}-D array of shape {arr.shape}")
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one value")
-    arr = arr.astype(np.float64)
+    arr = arr.astype(np.float32 if keep_float32 and arr.dtype == np.float32 else np.float64)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinity; expected finite numbers")
     return arr

@@ -137,7 +137,8 @@ def conv2d(x, kernel, stride=1, padding=0):
     Returns
     -------
     ndarray of shape (H', W') or (K, H', W')
-        ``H' = conv_output_size(H, kh, padding, stride)``, and likewise ``W'``.
+        ``H' = conv_output_size(H, kh, padding, stride)``, and likewise ``W'``. float32 when
+        ``x`` and ``kernel`` are both float32 (as in torch, about twice as fast), else float64.
 
     Examples
     --------
@@ -149,20 +150,29 @@ def conv2d(x, kernel, stride=1, padding=0):
 
     Taught in: chapter 7, "Grid data and convolution" (chapters/07-convolution).
     """
-    x = as_float_array(x, "x", ndim=(2, 3))
-    kernel = as_float_array(kernel, "kernel", ndim=(2, 4))
-    images, kernels = _as_images_and_kernels(x, kernel)
-    s = as_int(stride, "stride", minimum=1)
-    padded = _pad(images, kernels.shape[-2:], s, padding)
+    x, padded, kernels, s = _conv_inputs(x, kernel, stride, padding, keep_float32=True)
     feature_maps = _correlate(padded, kernels, s)
     return feature_maps[0] if x.ndim == 2 else feature_maps
+
+
+def _conv_inputs(x, kernel, stride, padding, keep_float32=False):
+    """Check conv2d's arguments: return ``x``, the padded ``(C, H, W)`` images, the kernels as
+    ``(K, C, kh, kw)`` and the stride. With ``keep_float32`` they stay float32 if ``x`` and
+    ``kernel`` both are."""
+    x = as_float_array(x, "x", ndim=(2, 3), keep_float32=keep_float32)
+    kernel = as_float_array(kernel, "kernel", ndim=(2, 4), keep_float32=keep_float32)
+    if x.dtype != kernel.dtype:
+        x, kernel = x.astype(np.float64, copy=False), kernel.astype(np.float64, copy=False)
+    images, kernels = _as_images_and_kernels(x, kernel)
+    s = as_int(stride, "stride", minimum=1)
+    return x, _pad(images, kernels.shape[-2:], s, padding), kernels, s
 
 
 def _pad(images, kernel_shape, stride, padding):
     """Add ``padding``'s zero rows and columns to ``(C, H, W)`` images; check the kernel fits."""
     kh, kw = kernel_shape
     rows, cols = _padding_widths(padding, kh, stride), _padding_widths(padding, kw, stride)
-    padded = np.pad(images, ((0, 0), rows, cols))
+    padded = np.pad(images, ((0, 0), rows, cols)) if max(rows + cols) > 0 else images
     _check_fits(kh, padded.shape[1], "kernel", "the height")
     _check_fits(kw, padded.shape[2], "kernel", "the width")
     return padded
@@ -178,24 +188,43 @@ def _correlate(padded, kernels, stride):
     """Cross-correlate padded ``(C, H, W)`` images with ``(K, C, kh, kw)`` kernels.
 
     One kernel on one channel: add up ``kh * kw`` shifted copies of the image, each scaled by
-    one kernel entry. Otherwise gather every window into a matrix with one column per output
-    position ("im2col") and multiply it by the kernels, one kernel per row: a single matrix
-    product, the way deep-learning libraries do it.
+    one kernel entry, a strip of output rows at a time. Otherwise gather every window into a
+    matrix with one column per output position ("im2col") and multiply it by the kernels, one
+    kernel per row: a single matrix product, the way deep-learning libraries do it.
     """
     n_kernels, channels, kh, kw = kernels.shape
     out_shape = ((padded.shape[1] - kh) // stride + 1, (padded.shape[2] - kw) // stride + 1)
     if n_kernels == channels == 1:
-        image, kernel = padded[0], kernels[0, 0]
-        out = _window(image, 0, 0, out_shape, stride) * kernel[0, 0]
-        term = np.empty(out_shape)
-        for i, j in list(np.ndindex(kh, kw))[1:]:
-            out += np.multiply(_window(image, i, j, out_shape, stride), kernel[i, j], out=term)
-        return out[np.newaxis]
-    columns = np.empty((channels, kh, kw, *out_shape))
+        return _shift_and_add(padded[0], kernels[0, 0], stride, out_shape)[np.newaxis]
+    columns = np.empty((channels, kh, kw, *out_shape), dtype=padded.dtype)
     for i, j in np.ndindex(kh, kw):
         columns[:, i, j] = _window(padded, i, j, out_shape, stride)
     products = kernels.reshape(n_kernels, -1) @ columns.reshape(channels * kh * kw, -1)
     return products.reshape(n_kernels, *out_shape)
+
+
+def _shift_and_add(image, kernel, stride, out_shape):
+    """One kernel over one image: out = Σ_ij kernel[i, j] · (image shifted by i, j).
+
+    The sum is made for a strip of about 128 kB of output rows at a time, so that the strip
+    and its partial sums stay in the processor's cache across all ``kh * kw`` terms (about
+    twice as fast on a 512 x 512 image as summing whole images).
+    """
+    kh, kw = kernel.shape
+    out_h, out_w = out_shape
+    out = np.empty(out_shape, dtype=image.dtype)
+    rows = max(1, (128 * 1024) // (out_w * image.itemsize))
+    term = np.empty((rows, out_w), dtype=image.dtype)
+    for top in range(0, out_h, rows):
+        n = min(rows, out_h - top)
+        # the input rows under this strip, and the strip's share of out
+        strip_in = image[stride * top:stride * (top + n - 1) + kh]
+        strip_out, strip_term = out[top:top + n], term[:n]
+        np.multiply(_window(strip_in, 0, 0, (n, out_w), stride), kernel[0, 0], out=strip_out)
+        for i, j in list(np.ndindex(kh, kw))[1:]:
+            strip_out += np.multiply(_window(strip_in, i, j, (n, out_w), stride), kernel[i, j],
+                                     out=strip_term)
+    return out
 
 
 def conv2d_backward(x, kernel, grad_output, stride=1, padding=0):
@@ -241,11 +270,7 @@ def conv2d_backward(x, kernel, grad_output, stride=1, padding=0):
 
     Taught in: chapter 7, "Grid data and convolution" (chapters/07-convolution).
     """
-    x = as_float_array(x, "x", ndim=(2, 3))
-    kernel = as_float_array(kernel, "kernel", ndim=(2, 4))
-    images, kernels = _as_images_and_kernels(x, kernel)
-    s = as_int(stride, "stride", minimum=1)
-    padded = _pad(images, kernels.shape[-2:], s, padding)
+    x, padded, kernels, s = _conv_inputs(x, kernel, stride, padding)
     n_kernels, channels, kh, kw = kernels.shape
     out_shape = ((padded.shape[1] - kh) // s + 1, (padded.shape[2] - kw) // s + 1)
     grad = as_float_array(grad_output, "grad_output", ndim=x.ndim)
@@ -261,7 +286,7 @@ def conv2d_backward(x, kernel, grad_output, stride=1, padding=0):
         _window(grad_padded, i, j, out_shape, s)[...] += np.tensordot(
             kernels[:, :, i, j], grad, axes=(0, 0))
     (top, _), (left, _) = (_padding_widths(padding, kh, s), _padding_widths(padding, kw, s))
-    grad_x = grad_padded[:, top:top + images.shape[1], left:left + images.shape[2]]
+    grad_x = grad_padded[:, top:top + x.shape[-2], left:left + x.shape[-1]]
     return (grad_x[0], grad_kernels[0, 0]) if x.ndim == 2 else (grad_x, grad_kernels)
 
 
@@ -345,7 +370,7 @@ def _pool(x, size, stride, summary):
     ``size`` of those row results along each column (``2 * size`` array operations, not
     ``size ** 2``).
     """
-    x = as_float_array(x, "x", ndim=(2, 3))
+    x = as_float_array(x, "x", ndim=(2, 3), keep_float32=True)
     size = as_int(size, "size", minimum=1)
     s = size if stride is None else as_int(stride, "stride", minimum=1)
     if size > min(x.shape[-2:]):
@@ -386,7 +411,8 @@ def max_pool2d(x, size=2, stride=None):
     Returns
     -------
     pooled : ndarray of shape (H', W') or (C, H', W')
-        One value per area: ``H' = floor((H - size) / stride) + 1``, and likewise ``W'``.
+        One value per area: ``H' = floor((H - size) / stride) + 1``, and likewise ``W'``;
+        float32 for a float32 ``x``, else float64.
 
     Examples
     --------

@@ -73,6 +73,35 @@ def test_conv2d_matches_torch_2d(stride, padding, kernel_size):
     np.testing.assert_allclose(out, torch_conv2d(x, kernel, stride, padding), atol=1e-12)
 
 
+@pytest.mark.parametrize("stride", [1, 2, 3])
+@pytest.mark.parametrize("shape, kernel_size", [((70, 2000), 5), ((40, 4100), 3), ((9, 20000), 2)])
+def test_one_channel_conv2d_of_wide_images_is_summed_in_strips_and_matches_torch(shape, kernel_size,
+                                                                                stride):
+    # wide images make the output strips only a few rows tall: every strip edge is exercised
+    x, kernel = rng.normal(size=shape), rng.normal(size=(kernel_size, kernel_size))
+    np.testing.assert_allclose(grid.conv2d(x, kernel, stride=stride),
+                               torch_conv2d(x, kernel, stride, 0), atol=1e-10)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x, k: grid.conv2d(x[0], k[0, 0], stride=2, padding=1),
+    lambda x, k: grid.conv2d(x, k, padding="same"),
+    lambda x, k: grid.max_pool2d(x, 2),
+    lambda x, k: grid.avg_pool2d(x, 3, stride=1),
+])
+def test_float32_inputs_give_float32_outputs_like_the_float64_ones(call):
+    x, kernel = rng.normal(size=(3, 16, 16)), rng.normal(size=(4, 3, 3, 3))
+    exact, single = call(x, kernel), call(x.astype(np.float32), kernel.astype(np.float32))
+    assert exact.dtype == np.float64 and single.dtype == np.float32
+    np.testing.assert_allclose(single, exact, rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_of_float32_with_float64_computes_in_float64():
+    x, kernel = rng.normal(size=(8, 8)).astype(np.float32), rng.normal(size=(3, 3))
+    assert grid.conv2d(x, kernel).dtype == grid.conv2d(x.astype(int), kernel).dtype == np.float64
+    assert grid.conv2d_backward(x, kernel.astype(np.float32), np.ones((6, 6)))[0].dtype == np.float64
+
+
 def test_same_padding_puts_the_extra_row_and_column_at_the_bottom_right():
     x = np.zeros((5, 5))
     x[0, 0] = 1.0
