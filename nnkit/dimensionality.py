@@ -65,16 +65,29 @@ def pairwise_distances(X, Y=None):
     (chapters/01-patterns-and-dimensionality).
     """
     X = as_samples(X, "X")
+    Y = None if Y is None else as_samples(Y, "Y", n_features=X.shape[1])
+    D_sq = _squared_distances(X, Y)
+    return np.sqrt(D_sq, out=D_sq)
+
+
+def _squared_distances(X, Y=None):
+    """``pairwise_distances(X, Y) ** 2`` for checked 2-D arrays (what nearest neighbours rank)."""
     same = Y is None
     centre = X.mean(axis=0)  # shifting both sets leaves every distance unchanged
     X = X - centre
-    Y = X if same else as_samples(Y, "Y", n_features=X.shape[1]) - centre
+    Y = X if same else Y - centre
     sq_X = np.einsum("ij,ij->i", X, X)
     sq_Y = sq_X if same else np.einsum("ij,ij->i", Y, Y)
-    D_sq = np.maximum(sq_X[:, None] + sq_Y[None, :] - 2.0 * (X @ Y.T), 0.0)
+    # D² = ||x||² + ||y||² − 2 x.y, computed in the product's own array: each new array of
+    # this size would cost more to allocate than the arithmetic
+    D_sq = X @ Y.T
+    D_sq *= -2.0
+    D_sq += sq_X[:, None]
+    D_sq += sq_Y[None, :]
+    np.maximum(D_sq, 0.0, out=D_sq)
     if same:
         np.fill_diagonal(D_sq, 0.0)
-    return np.sqrt(D_sq)
+    return D_sq
 
 
 def distance_concentration(dims, n_samples=100, random_state=None):
@@ -198,8 +211,9 @@ def estimate_ball_volume_fraction(dims, radius=0.5, n_samples=100_000, random_st
 def knn_predict(X_train, y_train, X_test, n_neighbors=1):
     """Predict labels by a majority vote of the ``n_neighbors`` nearest training points.
 
-    Distances are Euclidean (:func:`pairwise_distances`). A tied vote goes to the smallest
-    label, as in scikit-learn's ``KNeighborsClassifier``.
+    Distances are Euclidean (:func:`pairwise_distances`; the squared distances are ranked,
+    as scikit-learn does). Points at equal distances count in the order of the training set,
+    and a tied vote goes to the smallest label, as in scikit-learn's ``KNeighborsClassifier``.
 
     Parameters
     ----------
@@ -222,10 +236,25 @@ def knn_predict(X_train, y_train, X_test, n_neighbors=1):
     X_test = as_samples(X_test, "X_test", n_features=X_train.shape[1])
     k = as_int(n_neighbors, "n_neighbors", minimum=1, maximum=X_train.shape[0])
     classes, y_index = np.unique(y_train, return_inverse=True)
-    D = pairwise_distances(X_test, X_train)
-    nearest = np.argsort(D, axis=1, kind="stable")[:, :k]
-    votes = (y_index[nearest][:, :, None] == np.arange(len(classes))).sum(axis=1)
+    D = _squared_distances(X_test, X_train)  # squared distances rank the points the same way
+    if k == 1:  # the label of the nearest point (argmin keeps the first of equal distances)
+        return classes[y_index[np.argmin(D, axis=1)]]
+    one_hot = np.eye(len(classes))[y_index]  # (n_train, n_classes)
+    votes = _k_nearest(D, k) @ one_hot  # per test point, how many of its k neighbours vote c
     return classes[np.argmax(votes, axis=1)]
+
+
+def _k_nearest(D, k):
+    """Mark the ``k`` smallest entries of every row of ``D``, equal distances taken in index order.
+
+    The same ``k`` points as the first ``k`` of a stable sort of each row, without sorting:
+    every point closer than the row's k-th smallest distance, then as many of the points at
+    exactly that distance as are still needed, lowest index first.
+    """
+    kth = np.partition(D, k - 1, axis=1)[:, k - 1:k]
+    closer, tied = D < kth, D == kth
+    needed = k - closer.sum(axis=1, keepdims=True)
+    return (closer | (tied & (np.cumsum(tied, axis=1) <= needed))).astype(D.dtype)
 
 
 def _relevant_problem(n_samples, n_relevant, rng):

@@ -109,6 +109,19 @@ def test_knn_predict_agrees_with_scikit_learn(n_classes, n_neighbors):
     np.testing.assert_array_equal(dim.knn_predict(X_train, y_train, X_test, n_neighbors), expected)
 
 
+@pytest.mark.parametrize("n_neighbors", [1, 2, 3, 4, 7])
+def test_knn_predict_breaks_distance_ties_by_training_order_like_a_stable_sort(n_neighbors):
+    # Points on a small integer grid: many test points have several neighbours at one distance.
+    rng = np.random.default_rng(n_neighbors)
+    X_train, X_test = rng.integers(0, 3, (60, 2)), rng.integers(0, 3, (40, 2))
+    y_train = rng.integers(0, 3, 60)
+    D = dim.pairwise_distances(X_test, X_train)
+    nearest = np.argsort(D, axis=1, kind="stable")[:, :n_neighbors]
+    votes = (y_train[nearest][:, :, None] == np.arange(3)).sum(axis=1)
+    np.testing.assert_array_equal(dim.knn_predict(X_train, y_train, X_test, n_neighbors),
+                                  np.argmax(votes, axis=1))
+
+
 def test_knn_predict_with_one_neighbour_reproduces_the_training_labels():
     X, y = np.random.default_rng(0).random((40, 3)), np.arange(40) % 4
     np.testing.assert_array_equal(dim.knn_predict(X, y, X), y)
