@@ -3,7 +3,9 @@
 #   make book    create .venv, install everything, build the static book into _build/html
 #   make test    the same install, then every test (including a -W -n book build), offline
 #   make lab     open the chapter notebooks in JupyterLab
-#   make bench   time nnkit against scipy, scikit-learn and torch (ratios, not tests)
+#   make bench   time nnkit against scipy, scikit-learn and torch, the widgets, the notebooks,
+#                the book build and a fresh install; writes tests/benchmarks/results.{json,md}
+#                (the appendix page). ONLY="mlp grid" for some sections
 #   make exercises  regenerate student + autograder exercise notebooks (otter assign)
 #   make notebooks  re-run the chapter notebooks and save their outputs (which nbval checks);
 #                   NB=chapters/02-perceptron.ipynb for one
@@ -42,8 +44,9 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
+# Not part of `make test`: timings are measured and reported, never asserted.
 bench: $(STAMP)
-	$(BIN)/python tests/benchmarks.py
+	cd tests && ../$(BIN)/python -m benchmarks $(ONLY)
 
 # NB=chapters/02-perceptron.ipynb runs one notebook only.
 notebooks: $(STAMP)

@@ -1,0 +1,160 @@
+"""The goals, and the Markdown tables made from ``results.json`` (the appendix "Benchmarks").
+
+Every table is rendered from the measurements alone, so ``results.md`` can always be remade
+from ``results.json`` (``python -m benchmarks --report-only``); a test checks the two agree.
+"""
+
+# What each kind of measurement should reach (the benchmark issue's goals). A ratio is
+# nnkit's time over the reference's time; a limit is in seconds.
+RATIO_GOALS = {"torch": 3.0, "scipy": 1.0, "sklearn": 1.0}  # convolution, pooling, distances
+MLP_TORCH_RATIO = 0.8
+WIDGET_P95_SECONDS = 0.050
+NOTEBOOK_SECONDS = 60.0
+BOOK_SECONDS = {"clean (empty cache)": 240.0, "unchanged rebuild": 15.0}
+
+SECTIONS = ("mlp", "grid", "numerics", "widgets", "notebooks", "book", "setup")
+
+
+def meets(ok):
+    return "yes" if ok else "**no**"
+
+
+def is_number(cell):
+    try:
+        float(str(cell))
+    except ValueError:
+        return False
+    return True
+
+
+def table(header, rows):
+    """A Markdown table: a header row, an alignment row (columns of numbers right-aligned) and
+    the rows."""
+    align = ["---:" if rows and all(is_number(row[i]) for row in rows if row[i] != "") else "---"
+             for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def ms(seconds):
+    return f"{seconds * 1e3:.1f}" if seconds < 10 else f"{seconds * 1e3:.0f}"
+
+
+def mlp_goal(row):
+    return row["ratio"]["torch"] <= MLP_TORCH_RATIO
+
+
+def mlp_table(rows):
+    header = ["data", "layers", "precision", "threads", "nnkit ms", "sklearn ms", "torch ms",
+              "nnkit/sklearn ×", "nnkit/torch ×", f"≤ {MLP_TORCH_RATIO}× torch",
+              "test accuracy nnkit / sklearn / torch %", "nnkit GFLOP/s",
+              "numpy matmul GFLOP/s"]
+    body = []
+    for r in rows:
+        t, acc = r["seconds_per_epoch"], r["test_accuracy"]
+        body.append([r["data"], "-".join(map(str, r["layers"])), r["precision"], r["threads"],
+                     ms(t["nnkit"]), ms(t["sklearn"]), ms(t["torch"]),
+                     f"{r['ratio']['sklearn']:.2f}", f"{r['ratio']['torch']:.2f}",
+                     meets(mlp_goal(r)),
+                     " / ".join(f"{100 * acc[lib]:.1f}" for lib in ("nnkit", "sklearn", "torch")),
+                     f"{r['nnkit_gflops']:.1f}", f"{r['peak_gflops']:.0f}"])
+    return table(header, body)
+
+
+def operation_goal(row):
+    return row["ratio"] <= RATIO_GOALS[row["reference"]]
+
+
+def operation_table(rows):
+    header = ["operation", "precision", "threads", "nnkit ms", "reference", "reference ms",
+              "ratio ×", "goal ×", "met"]
+    body = [[r["operation"], r["precision"], r["threads"], ms(r["seconds"]["nnkit"]),
+             r["reference"], ms(r["seconds"][r["reference"]]), f"{r['ratio']:.2f}",
+             f"≤ {RATIO_GOALS[r['reference']]:g}", meets(operation_goal(r))] for r in rows]
+    return table(header, body)
+
+
+def widget_table(rows):
+    header = ["widget", "chapter", "updates", "p50 ms", "p95 ms", "max ms",
+              f"p95 ≤ {WIDGET_P95_SECONDS * 1e3:.0f} ms"]
+    body = [[f"`{r['widget']}`", r["chapter"], r["updates"], ms(r["p50"]), ms(r["p95"]),
+             ms(r["max"]), meets(r["p95"] <= WIDGET_P95_SECONDS)] for r in rows]
+    return table(header, body)
+
+
+def notebook_table(rows):
+    header = ["notebook", "run time s", f"≤ {NOTEBOOK_SECONDS:.0f} s"]
+    body = [[f"`{r['notebook']}`", f"{r['seconds']:.1f}", meets(r["seconds"] <= NOTEBOOK_SECONDS)]
+            for r in rows]
+    body.append(["all chapters", f"{sum(r['seconds'] for r in rows):.1f}", ""])
+    return table(header, body)
+
+
+def book_table(rows):
+    header = ["build", "pages written", "time s", "goal s", "met"]
+    body = [[r["build"], r.get("pages", ""), f"{r['seconds']:.1f}",
+             f"≤ {BOOK_SECONDS[r['build']]:.0f}", meets(r["seconds"] <= BOOK_SECONDS[r["build"]])]
+            for r in rows]
+    return table(header, body)
+
+
+def setup_table(rows):
+    header = ["step", "time s", "environment MB"]
+    body = [[r["step"], f"{r['seconds']:.1f}",
+             f"{r['environment_bytes'] / 1e6:.0f}" if "environment_bytes" in r else ""]
+            for r in rows]
+    return table(header, body)
+
+
+TITLES = {
+    "mlp": ("Training a multilayer perceptron",
+            "Seconds per epoch (median of the repeats) of mini-batch SGD with batch size 32, no "
+            "momentum and no penalty, the same layer sizes, learning rate and epochs in all "
+            "three libraries; each epoch also scores the whole training set, as `MLP.fit` does. "
+            "GFLOP/s counts nnkit's matrix products; the last column is numpy's own speed on a "
+            "2048 × 2048 product, the practical limit."),
+    "grid": ("Convolution and pooling",
+             "One grey 512 × 512 image against `scipy.signal.correlate2d` (valid mode); one "
+             "(3, 224, 224) image with 16 kernels and pooling of 16 maps against "
+             "`torch.nn.functional`. Each result is first checked to equal the reference's."),
+    "numerics": ("Distances and nearest neighbours (chapter 1)",
+                 "All pairwise Euclidean distances against `scipy.spatial.distance.cdist`, and "
+                 "1-nearest-neighbour prediction against scikit-learn's brute-force "
+                 "`KNeighborsClassifier`."),
+    "widgets": ("Widget updates",
+                "Time from setting one control to the new figure or HTML (recompute, redraw, "
+                "PNG encoding), over random moves of one control at a time."),
+    "notebooks": ("Chapter notebooks",
+                  "Each chapter run top to bottom in a fresh kernel, as `make notebooks` does."),
+    "book": ("The book build",
+             "`jupyter-book build --warningiserror --nitpick` on a copy of the repository: "
+             "first with an empty execution cache (every notebook runs), then again with "
+             "nothing changed."),
+    "setup": ("A fresh install",
+              "`git clone`, then `make install` with pip's download cache switched off (the "
+              "virtual environment and every requirement), and the size of `.venv`."),
+}
+RENDER = {"mlp": mlp_table, "grid": operation_table, "numerics": operation_table,
+          "widgets": widget_table, "notebooks": notebook_table, "book": book_table,
+          "setup": setup_table}
+
+
+def machine_line(machine):
+    return (f"{machine['cpu']}, {machine['cores']} cores; Python {machine['python']}, "
+            f"numpy {machine['numpy']} ({machine['blas']}), torch {machine['torch']}, "
+            f"scipy {machine['scipy']}, scikit-learn {machine['sklearn']}")
+
+
+def markdown(results):
+    """The whole ``results.md``: one section per kind of measurement, in ``SECTIONS`` order."""
+    parts = ["<!-- Made by `make bench` (tests/benchmarks) from results.json: do not edit. -->"]
+    for name in SECTIONS:
+        if name not in results:
+            continue
+        section = results[name]
+        title, explanation = TITLES[name]
+        parts.append(f"## {title}\n\n{explanation}\n\n"
+                     f"Measured {section['measured']} on {machine_line(section['machine'])}.\n\n"
+                     f"{RENDER[name](section['rows'])}")
+    return "\n\n".join(parts) + "\n"
