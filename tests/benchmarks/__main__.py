@@ -54,8 +54,10 @@ def measure(name, repeats):
         from benchmarks import speed
         return speed.mlp_rows(threads, repeats)
     if name in ("grid", "numerics"):
+        # Calls of a few milliseconds: on a shared machine some are slowed many times over
+        # (a thread not scheduled in time), so they get more runs for a stable median.
         from benchmarks import speed
-        return getattr(speed, f"{name}_rows")(threads, max(repeats, 7))
+        return getattr(speed, f"{name}_rows")(threads, max(repeats, 25))
     if name == "widgets":
         from benchmarks import latency
         return latency.latency_rows()
