@@ -112,6 +112,14 @@ def test_report_marks_a_missed_goal():
     assert "**no**" not in report.operation_table([row]) and "| yes |" in report.operation_table([row])
 
 
+def test_report_says_how_many_runs_each_median_is_of():
+    rows = [{"all_seconds": {"nnkit": [1.0] * 5, "torch": [1.0] * 5}},
+            {"all_seconds": {"nnkit": [1.0] * 25}}]
+    assert "medians of 5 to 25 timed runs" in report.runs_line(rows)
+    assert "medians of 5 timed runs" in report.runs_line(rows[:1])
+    assert report.runs_line([{"notebook": "a.ipynb", "seconds": 3.0}]) == ""
+
+
 def test_cli_rejects_an_unknown_section(capsys):
     with pytest.raises(SystemExit):
         cli.main(["speed"])

@@ -115,7 +115,7 @@ def setup_table(rows):
 
 TITLES = {
     "mlp": ("Training a multilayer perceptron",
-            "Milliseconds per epoch (median of the repeats) of mini-batch SGD with batch size 32, no "
+            "Milliseconds per epoch of mini-batch SGD with batch size 32, no "
             "momentum and no penalty, the same layer sizes, learning rate and epochs in all "
             "three libraries; each epoch also scores the whole training set, as `MLP.fit` does. "
             "GFLOP/s counts nnkit's matrix products; the last column is numpy's own speed on a "
@@ -152,6 +152,15 @@ def machine_line(machine):
             f"scipy {machine['scipy']}, scikit-learn {machine['sklearn']}")
 
 
+def runs_line(rows):
+    """" Times are medians of N timed runs." for sections that keep every run, else ""."""
+    counts = {len(times) for r in rows for times in r.get("all_seconds", {}).values()}
+    if not counts:
+        return ""
+    runs = str(min(counts)) if len(counts) == 1 else f"{min(counts)} to {max(counts)}"
+    return f" Times are medians of {runs} timed runs, after one warm-up run."
+
+
 def markdown(results):
     """The whole ``results.md``: one section per kind of measurement, in ``SECTIONS`` order."""
     parts = ["<!-- Made by `make bench` (tests/benchmarks) from results.json: do not edit. -->"]
@@ -160,7 +169,7 @@ def markdown(results):
             continue
         section = results[name]
         title, explanation = TITLES[name]
-        parts.append(f"## {title}\n\n{explanation}\n\n"
+        parts.append(f"## {title}\n\n{explanation}{runs_line(section['rows'])}\n\n"
                      f"Measured {section['measured']} on {machine_line(section['machine'])}.\n\n"
                      f"{RENDER[name](section['rows'])}")
     return "\n\n".join(parts) + "\n"
