@@ -47,17 +47,18 @@ def machine():
             "scipy": scipy.__version__, "sklearn": sklearn.__version__}
 
 
+# Calls of a few milliseconds: on a shared machine some are slowed many times over (a thread
+# not scheduled in time), so they get more runs for a stable median.
+FAST_SECTIONS = ("grid", "numerics")
+TIMED_SECTIONS = ("mlp", *FAST_SECTIONS)  # those timed as medians of repeated runs
+
+
 def measure(name, repeats):
-    """The rows of one section."""
+    """The rows of one section (``repeats`` timed runs for ``TIMED_SECTIONS``)."""
     threads = sorted({1, os.cpu_count() or 1})
-    if name == "mlp":
+    if name in TIMED_SECTIONS:
         from benchmarks import speed
-        return speed.mlp_rows(threads, repeats)
-    if name in ("grid", "numerics"):
-        # Calls of a few milliseconds: on a shared machine some are slowed many times over
-        # (a thread not scheduled in time), so they get more runs for a stable median.
-        from benchmarks import speed
-        return getattr(speed, f"{name}_rows")(threads, max(repeats, 25))
+        return getattr(speed, f"{name}_rows")(threads, repeats)
     if name == "widgets":
         from benchmarks import latency
         return latency.latency_rows()
@@ -82,19 +83,22 @@ def main(argv=None):
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    if not args.report_only:
-        about = machine()
-        for name in args.sections or report.SECTIONS:
-            print(f"measuring {name}...", file=sys.stderr, flush=True)
-            rows = measure(name, args.repeats)
-            results[name] = {"measured": datetime.date.today().isoformat(), "machine": about,
-                             "repeats": args.repeats, "rows": rows}
-            print(report.RENDER[name](rows), flush=True)
-            # Written after every section: kept if a later one fails, and the book build
-            # (a later section) includes the tables.
-            RESULTS.write_text(json.dumps(results, indent=1) + "\n")
-            MARKDOWN.write_text(report.markdown(results))
-    MARKDOWN.write_text(report.markdown(results))
+    about = None if args.report_only else machine()
+    for name in [] if args.report_only else args.sections or report.SECTIONS:
+        print(f"measuring {name}...", file=sys.stderr, flush=True)
+        repeats = max(args.repeats, 25) if name in FAST_SECTIONS else args.repeats
+        rows = measure(name, repeats)
+        results[name] = {"measured": datetime.date.today().isoformat(), "machine": about,
+                         "rows": rows}
+        if name in TIMED_SECTIONS:
+            results[name]["repeats"] = repeats
+        print(report.RENDER[name](rows), flush=True)
+        # Written after every section: kept if a later one fails, and the book build (a later
+        # section) includes the tables.
+        RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+        MARKDOWN.write_text(report.markdown(results))
+    if args.report_only:
+        MARKDOWN.write_text(report.markdown(results))
     print(f"wrote {RESULTS.relative_to(HERE.parents[1])} and "
           f"{MARKDOWN.relative_to(HERE.parents[1])}", file=sys.stderr)
 

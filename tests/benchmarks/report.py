@@ -115,15 +115,17 @@ def setup_table(rows):
 
 TITLES = {
     "mlp": ("Training a multilayer perceptron",
-            "Milliseconds per epoch of mini-batch SGD with batch size 32, no "
-            "momentum and no penalty, the same layer sizes, learning rate and epochs in all "
-            "three libraries; each epoch also scores the whole training set, as `MLP.fit` does. "
-            "GFLOP/s counts nnkit's matrix products; the last column is numpy's own speed on a "
-            "2048 × 2048 product, the practical limit."),
+            "Milliseconds per epoch of mini-batch SGD with batch size {batch_size}, learning "
+            "rate {learning_rate}, no momentum and no penalty, the same layer sizes and "
+            "{epochs} epochs in all three libraries; each epoch also scores the whole training "
+            "set, as `MLP.fit` does. GFLOP/s counts nnkit's matrix products; the last column "
+            "is numpy's own speed on a {peak_matmul_size} × {peak_matmul_size} product, the "
+            "practical limit."),
     "grid": ("Convolution and pooling",
-             "One grey 512 × 512 image against `scipy.signal.correlate2d` (valid mode); one "
-             "(3, 224, 224) image with 16 kernels and pooling of 16 maps against "
-             "`torch.nn.functional`. Each result is first checked to equal the reference's."),
+             "One-channel images against `scipy.signal.correlate2d` (valid mode); a colour "
+             "image through several kernels, and the pooling of feature maps, against "
+             "`torch.nn.functional`. Each row names its sizes. Each result is first checked to "
+             "equal the reference's."),
     "numerics": ("Distances and nearest neighbours (chapter 1)",
                  "All pairwise Euclidean distances against `scipy.spatial.distance.cdist`, and "
                  "1-nearest-neighbour prediction against scikit-learn's brute-force "
@@ -169,6 +171,7 @@ def markdown(results):
             continue
         section = results[name]
         title, explanation = TITLES[name]
+        explanation = explanation.format(**section["rows"][0])  # the settings of the run
         parts.append(f"## {title}\n\n{explanation}{runs_line(section['rows'])}\n\n"
                      f"Measured {section['measured']} on {machine_line(section['machine'])}.\n\n"
                      f"{RENDER[name](section['rows'])}")

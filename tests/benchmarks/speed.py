@@ -84,7 +84,10 @@ def matmul_flops_per_epoch(sizes, n_samples, batch_size):
     return n_samples * (forward + backward + forward)
 
 
-def matmul_peak_gflops(dtype, n=2048, repeats=5):
+PEAK_MATMUL_SIZE = 2048  # the side of the square matrices of matmul_peak_gflops
+
+
+def matmul_peak_gflops(dtype, n=PEAK_MATMUL_SIZE, repeats=5):
     """numpy's large-matrix product speed, in GFLOP/s: the machine's practical limit."""
     rng = np.random.default_rng(0)
     a, b = rng.random((n, n)).astype(dtype), rng.random((n, n)).astype(dtype)
@@ -184,7 +187,7 @@ def mlp_rows(threads, repeats, epochs=5, batch_size=32, learning_rate=0.1, n_sam
                     "ratio": {ref: per_epoch["nnkit"] / per_epoch[ref]
                               for ref in ("sklearn", "torch")},
                     "nnkit_gflops": flops / per_epoch["nnkit"] / 1e9,
-                    "peak_gflops": peak,
+                    "peak_gflops": peak, "peak_matmul_size": PEAK_MATMUL_SIZE,
                 })
     return rows
 
