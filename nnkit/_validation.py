@@ -68,10 +68,11 @@ def as_samples(X, name="X", n_features=None):
     return X
 
 
-def as_labels(y, name="y", n_samples=None, n_classes=None):
+def as_labels(y, name="y", n_samples=None, n_classes=None, samples_name="X"):
     """Return integer class labels ``y`` as a 1-D int array with values in ``[0, n_classes)``.
 
     Float labels are refused rather than rounded: convert them with ``y.astype(int)``.
+    ``samples_name`` names the argument whose length ``n_samples`` is, for the message.
     """
     y = as_array(y, name)
     if y.dtype.kind not in "biu":
@@ -83,7 +84,8 @@ def as_labels(y, name="y", n_samples=None, n_classes=None):
     if y.size == 0:
         raise ValueError(f"{name} is empty; expected at least one label")
     if n_samples is not None and y.shape[0] != n_samples:
-        raise ValueError(f"{name} has {y.shape[0]} labels but X has {n_samples} samples")
+        raise ValueError(
+            f"{name} has {y.shape[0]} labels but {samples_name} has {n_samples} samples")
     y = y.astype(np.int64)
     if n_classes is not None and (y.min() < 0 or y.max() >= n_classes):
         bad = np.unique(y[(y < 0) | (y >= n_classes)])

@@ -103,7 +103,7 @@ def binary_cross_entropy_cost(y_hat, y):
     (chapters/05-backpropagation).
     """
     y_hat = as_float_array(y_hat, "y_hat", ndim=1)
-    y = as_labels(y, "y", n_samples=len(y_hat), n_classes=2)
+    y = as_labels(y, "y", n_samples=len(y_hat), n_classes=2, samples_name="y_hat")
     if y_hat.min() < 0 or y_hat.max() > 1:
         raise ValueError("y_hat must hold probabilities in [0, 1]")
     p_true = np.where(y == 1, y_hat, 1.0 - y_hat)
@@ -134,7 +134,7 @@ def cross_entropy_cost(P, y):
     (chapters/05-backpropagation).
     """
     P = as_float_array(P, "P", ndim=2)
-    y = as_labels(y, "y", n_samples=len(P), n_classes=P.shape[1])
+    y = as_labels(y, "y", n_samples=len(P), n_classes=P.shape[1], samples_name="P")
     if P.min() < 0 or not np.allclose(P.sum(axis=1), 1.0):
         raise ValueError("P must hold probabilities: non-negative rows that sum to 1")
     with np.errstate(divide="ignore"):
@@ -537,6 +537,8 @@ def backprop_trace(model, X, y):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
     X = as_samples(X, "X", n_features=model.layer_sizes[0])
     Y = _targets(model, y, len(X))
+    model._loss(X, Y, 0.0, name="X")  # an overflow in the forward pass or the loss, and
+    model._backprop(X, Y, 0.0, name="X")  # in the gradients, raises an error naming X
     h = activations.get(model.hidden_activation)
     dh = activations.derivative(model.hidden_activation)
     out = OUTPUTS[model.output]
@@ -583,6 +585,7 @@ def layer_jacobians(model, x):
     a = as_float_array(x, "x", ndim=1)
     if len(a) != model.layer_sizes[0]:
         raise ValueError(f"x must have {model.layer_sizes[0]} entries, got {len(a)}")
+    model._forward(a[None, :], name="x")  # an overflow raises an error naming x
     h = activations.get(model.hidden_activation)
     dh = activations.derivative(model.hidden_activation)
     jacobians = []

@@ -308,6 +308,18 @@ def learning_rate_at(schedule, learning_rate, epoch, epochs):
 INITIALIZATIONS = ("auto", "he", "xavier", "zeros")
 DTYPES = ("float64", "float32")
 
+#: Standardised features (mean 0, standard deviation 1) stay within a few units; when training
+#: diverges on inputs larger than this, their scale is named as the likely cause.
+STANDARDISED_MAX = 100.0
+
+_STANDARDISE = "e.g. each column to mean 0 and standard deviation 1"
+
+
+def _at_unit_scale(A):
+    """``A`` divided by max |A| when that exceeds 1: the same data at a harmless scale."""
+    top = np.abs(A).max()
+    return A / top if top > 1 else A
+
 
 def _init_layer(n_in, n_out, init, rng):
     """Weights N(0, 2/n_in) (He), N(0, 2/(n_in + n_out)) (Xavier) or 0; biases 0."""
@@ -446,17 +458,24 @@ class MLP:
 
     # ------------------------------------------------------------------ forward pass
     def _check_X(self, X):
-        return as_samples(X, "X", n_features=self.layer_sizes[0]).astype(self.dtype, copy=False)
+        X = as_samples(X, "X", n_features=self.layer_sizes[0])
+        if self.dtype != X.dtype and np.abs(X).max() > np.finfo(self.dtype).max:
+            raise ValueError(f"X has values beyond the range of {self.dtype.name}, in which this "
+                             f"model computes (max |X| = {np.abs(X).max():.3g}); standardise X, "
+                             f"{_STANDARDISE}, or use dtype='float64'")
+        return X.astype(self.dtype, copy=False)
 
-    def _targets(self, y, n_samples, name="y"):
+    def _targets(self, y, n_samples, name="y", samples_name="X"):
         """The target matrix Y of shape (n_samples, n_outputs) for this model's output."""
         n_out = self.layer_sizes[-1]
         if self.output == "softmax":
-            return np.eye(n_out, dtype=self.dtype)[as_labels(y, name, n_samples, n_classes=n_out)]
+            labels = as_labels(y, name, n_samples, n_classes=n_out, samples_name=samples_name)
+            return np.eye(n_out, dtype=self.dtype)[labels]
         if self.output == "sigmoid":
             Y = as_array(y, name)
             if n_out == 1 and Y.ndim == 1:
-                return as_labels(Y, name, n_samples, n_classes=2)[:, None].astype(self.dtype)
+                return as_labels(Y, name, n_samples, n_classes=2,
+                                 samples_name=samples_name)[:, None].astype(self.dtype)
             if Y.ndim != 2 or Y.shape != (n_samples, n_out):
                 raise ValueError(f"{name} must have shape ({n_samples},) for one sigmoid output "
                                  f"or ({n_samples}, {n_out}), got {Y.shape}")
@@ -469,20 +488,62 @@ class MLP:
                              f"got {np.shape(y)}")
         return Y.astype(self.dtype, copy=False)
 
-    def _forward(self, X, masks=None):
-        """Weighted inputs z and outputs a of every layer (a[0] is X)."""
+    def _forward(self, X, masks=None, name=None):
+        """Weighted inputs z and outputs a of every layer (a[0] is X).
+
+        Given ``name``, the caller's name for X, weighted inputs that overflow raise a
+        ValueError naming it instead of flowing on as infinity or NaN. Training passes no name:
+        it skips the check for speed and watches its loss instead.
+        """
         a, zs, outputs = X, [], [X]
         last = len(self._params) - 1
-        for l, (W, b) in enumerate(self._params):
-            z = a @ W
-            z += b
-            if l < last:
-                a = self._h(z) if masks is None else self._h(z) * masks[l]
-            else:
-                a = self._out_activation(z)
-            zs.append(z)
-            outputs.append(a)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked, not warned
+            for l, (W, b) in enumerate(self._params):
+                z = a @ W
+                z += b
+                if name is not None and not np.all(np.isfinite(z)):
+                    raise self._too_large(X, f"the weighted inputs of layer {l + 1} overflow "
+                                             f"{self.dtype.name}", name=name)
+                if l < last:
+                    a = self._h(z) if masks is None else self._h(z) * masks[l]
+                else:
+                    a = self._out_activation(z)
+                zs.append(z)
+                outputs.append(a)
         return zs, outputs
+
+    def _stays_finite(self, X, Y=None):
+        """Whether the forward pass on X (and, given Y, the loss) of these weights is finite."""
+        try:
+            zs, _ = self._forward(X)
+        except ValueError:  # an activation of nnkit.activations refused an infinite z
+            return False
+        with np.errstate(over="ignore", invalid="ignore"):
+            return all(np.all(np.isfinite(z)) for z in zs) and (
+                Y is None or bool(np.isfinite(self._out.loss(zs[-1], Y))))
+
+    def _too_large(self, X, what, Y=None, name="X"):
+        """The error for ``what``, an overflow on X (and targets Y).
+
+        The data are to blame when all stays finite once X, or a linear output's y, or both,
+        are scaled down to max |·| = 1; otherwise the weights are (e.g. after a fit that
+        diverged).
+        """
+        sizes = f"max |{name}| = {np.abs(X).max():.3g}"
+        suspects = [(name, _at_unit_scale(X), Y)]
+        if Y is not None and self.output == "linear":  # the targets are data to scale as well
+            sizes += f", max |y| = {np.abs(Y).max():.3g}"
+            suspects += [("y", X, _at_unit_scale(Y)),
+                         (f"{name} and y", _at_unit_scale(X), _at_unit_scale(Y))]
+        for data, X_small, Y_small in suspects:
+            if self._stays_finite(X_small, Y_small):
+                verb = "are" if data.endswith(" and y") else "is"
+                return ValueError(f"{data} {verb} too large for this network: {what} ({sizes}); "
+                                  f"standardise {data}, {_STANDARDISE}")
+        largest = np.max([np.abs(theta).max() for theta in self._flat()])
+        return ValueError(f"the weights are too large or not finite for {name}: {what} "
+                          f"({sizes}, largest |weight| = {largest:.3g}); they may come from a "
+                          "fit that diverged: start again from a new MLP")
 
     def forward(self, X):
         """The forward pass: the output of the last layer (``model(X)`` is the same).
@@ -497,7 +558,7 @@ class MLP:
             Class probabilities (softmax), probabilities of class 1 (sigmoid) or predicted
             values (linear).
         """
-        return self._forward(self._check_X(X))[1][-1]
+        return self._forward(self._check_X(X), name="X")[1][-1]
 
     __call__ = forward
 
@@ -515,12 +576,16 @@ class MLP:
 
         Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
         """
-        return self._forward(self._check_X(X))[1][1:-1]
+        return self._forward(self._check_X(X), name="X")[1][1:-1]
 
-    def _loss(self, X, Y, l2):
-        zs, _ = self._forward(X)
+    def _loss(self, X, Y, l2, name=None):
+        zs, _ = self._forward(X, name=name)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
+            J = self._out.loss(zs[-1], Y)
+        if name is not None and not np.isfinite(J):
+            raise self._too_large(X, f"the loss overflows {self.dtype.name}", Y, name)
         penalty = l2 * sum(float(np.sum(W ** 2)) for W, _ in self._params)
-        return self._out.loss(zs[-1], Y) + penalty
+        return J + penalty
 
     def loss(self, X, y, l2=0.0):
         """The cost J: the mean loss over the samples, plus l2 · Σ‖W‖² if ``l2 > 0``.
@@ -541,23 +606,27 @@ class MLP:
         (chapters/05-backpropagation).
         """
         X = self._check_X(X)
-        return self._loss(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0))
+        return self._loss(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0),
+                          name="X")
 
     # ------------------------------------------------------------------ backpropagation
-    def _backprop(self, X, Y, l2, masks=None):
-        zs, outputs = self._forward(X, masks)
-        delta = self._out.error(outputs[-1], Y) / X.shape[0]  # ∂J/∂z of the output layer
+    def _backprop(self, X, Y, l2, masks=None, name=None):
+        zs, outputs = self._forward(X, masks, name)
         grads = []
-        for l in reversed(range(len(self._params))):
-            W, _ = self._params[l]
-            dW = outputs[l].T @ delta
-            if l2:
-                dW += 2.0 * l2 * W
-            grads.append((dW, delta.sum(axis=0)))
-            if l > 0:
-                delta = (delta @ W.T) * self._dh(zs[l - 1])
-                if masks is not None:
-                    delta = delta * masks[l - 1]
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
+            delta = self._out.error(outputs[-1], Y) / X.shape[0]  # ∂J/∂z of the output layer
+            for l in reversed(range(len(self._params))):
+                W, _ = self._params[l]
+                dW, db = outputs[l].T @ delta, delta.sum(axis=0)
+                if name is not None and not (np.all(np.isfinite(dW)) and np.all(np.isfinite(db))):
+                    raise self._too_large(X, f"the gradients overflow {self.dtype.name}", Y, name)
+                if l2:
+                    dW += 2.0 * l2 * W
+                grads.append((dW, db))
+                if l > 0:
+                    delta = (delta @ W.T) * self._dh(zs[l - 1])
+                    if masks is not None:
+                        delta = delta * masks[l - 1]
         return grads[::-1]
 
     def gradients(self, X, y, l2=0.0):
@@ -578,7 +647,8 @@ class MLP:
         (chapters/05-backpropagation).
         """
         X = self._check_X(X)
-        return self._backprop(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0))
+        return self._backprop(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0),
+                              name="X")
 
     def gradient_norms(self, X, y, l2=0.0):
         """The size ‖∂J/∂W‖ of the weight gradient of each layer, input side first.
@@ -598,7 +668,14 @@ class MLP:
 
         Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
         """
-        return np.array([np.linalg.norm(dW) for dW, _ in self.gradients(X, y, l2)])
+        X = self._check_X(X)
+        Y = self._targets(y, X.shape[0])
+        grads = self._backprop(X, Y, as_float(l2, "l2", minimum=0.0), name="X")
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
+            norms = np.array([np.linalg.norm(dW) for dW, _ in grads])
+        if not np.all(np.isfinite(norms)):
+            raise self._too_large(X, f"the gradient norms overflow {self.dtype.name}", Y)
+        return norms
 
     # ------------------------------------------------------------------ training
     def fit(self, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2=0.0,
@@ -651,8 +728,10 @@ class MLP:
             ``best_epoch`` (0-based, by validation loss; None without validation data) and
             ``learning_rate`` (the rate used in each epoch).
 
-        Bad arguments raise a ``ValueError`` or ``TypeError``; so does training that diverges
-        (the loss becomes infinite or NaN: the learning rate is too large).
+        Bad arguments raise a ``ValueError`` or ``TypeError``. So do data on which the loss is
+        infinite or NaN before any update (X, or a linear output's y, is too large: no learning
+        rate can help; the model is left unchanged), and training that diverges (the loss
+        becomes infinite or NaN: the learning rate is too large, or X far from standardised).
 
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
@@ -680,6 +759,7 @@ class MLP:
             if val is None:
                 raise ValueError("early_stopping needs validation_data")
         rng = as_rng(random_state)
+        self._check_trainable(X, Y)
 
         history = {"loss": [], "score": [], "updates_per_epoch": -(-n // batch_size),
                    "learning_rate": []}
@@ -696,10 +776,10 @@ class MLP:
                     self._record(history, "", X, Y)
                     if val is not None:
                         self._record(history, "val_", *val)
-                except ValueError as err:
-                    raise self._divergence(epoch, opt.learning_rate) from err
+                except ValueError:  # the chained error would only name internals
+                    raise self._divergence(epoch, opt.learning_rate, X) from None
                 if not np.isfinite(history["loss"][-1]):
-                    raise self._divergence(epoch, opt.learning_rate)
+                    raise self._divergence(epoch, opt.learning_rate, X)
                 if val is not None and self._patience_ran_out(history, best, epoch,
                                                               early_stopping):
                     break
@@ -732,8 +812,21 @@ class MLP:
             raise TypeError("validation_data must be a pair (X_val, y_val)")
         X_val = as_samples(validation_data[0], "validation_data[0] (X_val)",
                            n_features=self.layer_sizes[0])
-        y_val = self._targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)")
+        y_val = self._targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)",
+                              "validation_data[0] (X_val)")
+        self._forward(X_val, name="validation_data[0] (X_val)")
         return X_val, y_val
+
+    def _check_trainable(self, X, Y):
+        """Refuse to train when the loss of the current weights is already infinite or NaN:
+        before any update no learning rate can help; the scale of the data (or of the weights,
+        see ``_too_large``) is to blame."""
+        zs, _ = self._forward(X, name="X")
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = np.isfinite(self._out.loss(zs[-1], Y))
+        if not finite:
+            raise self._too_large(X, "the loss is infinite or NaN before any update, so no "
+                                     "learning_rate can help", Y)
 
     def _train_epoch(self, X, Y, batch_size, opt, l2, dropout, rng):
         order = rng.permutation(X.shape[0])
@@ -748,9 +841,17 @@ class MLP:
                     self.dtype, copy=False) for n_units in self.layer_sizes[1:-1]]
 
     @staticmethod
-    def _divergence(epoch, learning_rate):
-        return ValueError(f"training diverged in epoch {epoch}: the loss became infinite or NaN;"
-                          f" learning_rate={learning_rate} is too large, try a smaller one")
+    def _divergence(epoch, learning_rate, X):
+        """The error for a loss that became infinite or NaN: the learning rate is too large,
+        and when X is far from standardised, that is the likely reason."""
+        diverged = f"training diverged in epoch {epoch}: the loss became infinite or NaN; "
+        top = float(np.abs(X).max())
+        if top > STANDARDISED_MAX:
+            return ValueError(diverged + f"X is far from standardised (max |X| = {top:.3g}), "
+                              f"which makes steps of learning_rate={learning_rate} too large: "
+                              f"standardise X, {_STANDARDISE} (or try a smaller learning_rate)")
+        return ValueError(diverged + f"learning_rate={learning_rate} is too large, try a "
+                          "smaller one")
 
     # ------------------------------------------------------------------ prediction
     def predict_proba(self, X):
@@ -826,7 +927,12 @@ class MLP:
             the outputs.
         """
         X = self._check_X(X)
-        return self._score(self._forward(X)[1][-1], self._targets(y, X.shape[0]))
+        Y = self._targets(y, X.shape[0])
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
+            score = self._score(self._forward(X, name="X")[1][-1], Y)
+        if not np.isfinite(score):
+            raise self._too_large(X, f"R² overflows {self.dtype.name}", Y)
+        return score
 
     def __repr__(self):
         dtype = "" if self.dtype == np.float64 else f", dtype={self.dtype.name!r}"
@@ -870,21 +976,24 @@ def gradient_check(model, X, y, eps=1e-6, l2=0.0):
     X = model._check_X(X)
     Y = model._targets(y, X.shape[0])
     l2 = as_float(l2, "l2", minimum=0.0)
-    analytic = [g for pair in model._backprop(X, Y, l2) for g in pair]
+    analytic = [g for pair in model._backprop(X, Y, l2, name="X") for g in pair]
     worst = 0.0
-    for theta, g in zip(model._flat(), analytic):
-        numeric = np.zeros_like(theta)
-        for i in np.ndindex(theta.shape):
-            original = theta[i]
-            theta[i] = original + eps
-            j_plus = model._loss(X, Y, l2)
-            theta[i] = original - eps
-            j_minus = model._loss(X, Y, l2)
-            theta[i] = original
-            numeric[i] = (j_plus - j_minus) / (2 * eps)
-        scale = np.linalg.norm(g) + np.linalg.norm(numeric)
-        if scale > 0:
-            worst = max(worst, float(np.linalg.norm(g - numeric) / scale))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
+        for theta, g in zip(model._flat(), analytic):
+            numeric = np.zeros_like(theta)
+            for i in np.ndindex(theta.shape):
+                original = theta[i]
+                theta[i] = original + eps
+                j_plus = model._loss(X, Y, l2)
+                theta[i] = original - eps
+                j_minus = model._loss(X, Y, l2)
+                theta[i] = original
+                numeric[i] = (j_plus - j_minus) / (2 * eps)
+            scale = np.linalg.norm(g) + np.linalg.norm(numeric)
+            if not np.isfinite(scale):
+                raise model._too_large(X, "the finite differences overflow float64", Y)
+            if scale > 0:
+                worst = max(worst, float(np.linalg.norm(g - numeric) / scale))
     return worst
 
 
@@ -963,18 +1072,28 @@ def jacobian_norms(depth, width=16, activation="sigmoid", residual=False, weight
     y = rng.normal(size=(1, width))
     product = np.eye(width)
     norms = []
-    for _ in range(depth):
-        W = rng.normal(0.0, std, size=(width, width))
-        z = y @ W
-        J = W * dh(z)  # W diag(h'(z)): column j scaled by h'(z_j)
-        if residual:
-            J = np.eye(width) + J
-            y = y + h(z)
-        else:
-            y = h(z)
-        product = product @ J
-        norms.append(np.linalg.norm(product, 2))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
+        for k in range(1, depth + 1):
+            W = rng.normal(0.0, std, size=(width, width))
+            z = y @ W
+            if not np.all(np.isfinite(z)):
+                raise _jacobian_overflow(weight_scale, depth, k)
+            J = W * dh(z)  # W diag(h'(z)): column j scaled by h'(z_j)
+            if residual:
+                J = np.eye(width) + J
+                y = y + h(z)
+            else:
+                y = h(z)
+            product = product @ J
+            if not np.all(np.isfinite(product)):
+                raise _jacobian_overflow(weight_scale, depth, k)
+            norms.append(np.linalg.norm(product, 2))
     return np.array(norms)
+
+
+def _jacobian_overflow(weight_scale, depth, layer):
+    return ValueError(f"weight_scale={weight_scale} is too large for depth={depth}: layer {layer} "
+                      "overflows float64; try a smaller weight_scale or fewer layers")
 
 
 def batch_norm(Z, gamma=1.0, beta=0.0, eps=1e-5):
@@ -1046,10 +1165,16 @@ def validation_scores(settings, X_train, y_train, X_val, y_val, output="softmax"
     Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
     """
     X_train = as_samples(X_train, "X_train")
-    y_train = as_labels(y_train, "y_train", n_samples=X_train.shape[0])
+    y_train = as_labels(y_train, "y_train", n_samples=X_train.shape[0], samples_name="X_train")
     check_choice(output, "output", ("softmax", "sigmoid"))
     seed = None if random_state is None else as_int(random_state, "random_state", minimum=0)
     n_out = int(y_train.max()) + 1 if output == "softmax" else 1
+    # Checked here, so that errors name these arguments rather than fit's and score's X and y.
+    n_classes = max(n_out, 2)
+    as_labels(y_train, "y_train", n_classes=n_classes)
+    X_val = as_samples(X_val, "X_val", n_features=X_train.shape[1])
+    y_val = as_labels(y_val, "y_val", n_samples=X_val.shape[0], n_classes=n_classes,
+                      samples_name="X_val")
     scores = []
     for i, setting in enumerate(settings):
         if not isinstance(setting, dict) or not set(setting) <= _SETTING_KEYS:

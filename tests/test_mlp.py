@@ -1,4 +1,8 @@
 """The MLP: backpropagation against finite differences and torch.autograd, and training."""
+import copy
+import traceback
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -246,8 +250,108 @@ def test_a_learning_rate_far_too_large_is_reported_as_divergence(sizes, learning
     X = np.random.default_rng(0).normal(size=(50, 3)) * 10
     y = X @ np.array([1.0, -2.0, 3.0])
     model = MLP(sizes, output="linear", random_state=0)
-    with pytest.raises(ValueError, match=f"diverged.*learning_rate={learning_rate}"):
+    with pytest.raises(ValueError, match=rf"diverged in epoch \d+: the loss became infinite or "
+                                         rf"NaN; learning_rate={learning_rate} is too large, "
+                                         "try a smaller one$"):
         model.fit(X, y, epochs=500, learning_rate=learning_rate)
+
+
+# An input of ±1.7e308 overflows the weighted inputs of the first layer.
+BIG = np.full((4, 2), 1.7e308)
+MIXED = BIG * np.array([[1, -1], [-1, 1], [1, 1], [-1, -1]])
+TOO_LARGE = (r"^X is too large for this network: the weighted inputs of layer \d overflow "
+             r"float64 \(max \|X\| = 1\.7e\+308\); standardise X, e\.g\. each column")
+
+
+def unchanged(params, before):
+    return all(np.array_equal(theta, old) for pair, old_pair in zip(params, before)
+               for theta, old in zip(pair, old_pair))
+
+
+@pytest.mark.parametrize("X", [BIG, MIXED], ids=["big", "mixed"])
+@pytest.mark.parametrize("call", [
+    lambda m, X, y: m.forward(X), lambda m, X, y: m.predict(X),
+    lambda m, X, y: m.predict_proba(X), lambda m, X, y: m.hidden_activations(X),
+    lambda m, X, y: m.score(X, y), lambda m, X, y: m.loss(X, y),
+    lambda m, X, y: m.gradients(X, y), lambda m, X, y: m.gradient_norms(X, y),
+    lambda m, X, y: m.fit(X, y, epochs=1, learning_rate=0.1),
+    lambda m, X, y: gradient_check(m, X, y),
+], ids=["forward", "predict", "predict_proba", "hidden_activations", "score", "loss",
+        "gradients", "gradient_norms", "fit", "gradient_check"])
+def test_inputs_that_overflow_the_default_network_raise_an_error_naming_X(call, X):
+    model = MLP([2, 8, 2], random_state=0)  # ReLU hidden layer, softmax output
+    before = copy.deepcopy(model.params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NaN probabilities, no bare numpy RuntimeWarning
+        with pytest.raises(ValueError, match=TOO_LARGE):
+            call(model, X, [0, 1, 0, 1])
+    assert unchanged(model.params, before)  # fit refuses before any update
+
+
+@pytest.mark.parametrize("hidden", mlp_module.HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize("output, n_out", OUTPUT_CASES)
+def test_every_output_and_hidden_activation_reports_an_overflow_alike(output, n_out, hidden):
+    model = MLP([2, 8, n_out], hidden_activation=hidden, output=output, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=TOO_LARGE):
+            model.predict(BIG)
+
+
+def test_an_overflow_caused_by_the_weights_blames_them_not_X():
+    model = MLP([2, 3, 1], output="sigmoid", random_state=0)
+    model.params = [(np.full((2, 3), 1e300), np.zeros(3)), (np.full((3, 1), 1e300), np.zeros(1))]
+    with pytest.raises(ValueError, match=r"^the weights are too large or not finite for X: the "
+                                         r"weighted inputs of layer 2 overflow float64 \(max "
+                                         r"\|X\| = 1, largest \|weight\| = 1e\+300\)"):
+        model.predict([[1.0, 0.0]])
+
+
+def test_a_float32_model_refuses_X_beyond_the_float32_range():
+    with pytest.raises(ValueError, match=r"^X has values beyond the range of float32.*"
+                                         r"max \|X\| = 1e\+39"):
+        MLP([2, 2], dtype="float32").predict(np.full((2, 2), 1e39))
+
+
+def linear_data(n_samples=20):
+    X = np.random.default_rng(0).normal(size=(n_samples, 3))
+    return X, X @ np.array([1.0, -2.0, 3.0])
+
+
+@pytest.mark.parametrize("scale_X, scale_y, culprit", [(1e200, 1.0, "X"), (1.0, 1e200, "y")])
+def test_fit_blames_the_data_when_the_loss_is_infinite_before_any_update(scale_X, scale_y,
+                                                                          culprit):
+    X, y = linear_data()
+    model = MLP([3, 8, 1], output="linear", random_state=0)
+    before = copy.deepcopy(model.params)
+    with pytest.raises(ValueError, match=rf"^{culprit} is too large for this network: the loss is "
+                                         "infinite or NaN before any update, so no learning_rate "
+                                         rf"can help \(max \|X\| = .*\); standardise {culprit},"
+                       ) as err:
+        model.fit(X * scale_X, y * scale_y, epochs=5, learning_rate=1e-300)
+    assert "diverged" not in str(err.value)
+    assert unchanged(model.params, before)
+
+
+@pytest.mark.parametrize("scale, learning_rate", [(1e4, 1e-3), (1e151, 1e-300)])
+def test_divergence_on_inputs_far_from_standardised_names_their_scale(scale, learning_rate):
+    # The loss is finite at the start, but the curvature grows like |X|²: any rate is too large.
+    X, y = linear_data(50)
+    model = MLP([3, 1], output="linear", random_state=0)
+    with pytest.raises(ValueError, match=r"^training diverged in epoch \d+: the loss became "
+                                         r"infinite or NaN; X is far from standardised \(max "
+                                         rf"\|X\| = .*\), which makes steps of learning_rate="
+                                         rf"{learning_rate} too large: standardise X"):
+        model.fit(X * scale, y, epochs=50, learning_rate=learning_rate)
+
+
+def test_divergence_does_not_chain_an_error_about_internal_variables():
+    X = np.random.default_rng(0).normal(size=(50, 3)) * 10
+    model = MLP([3, 8, 1], output="sigmoid", random_state=0)
+    with pytest.raises(ValueError, match="diverged") as err:
+        model.fit(X, (X[:, 0] > 0).astype(int), epochs=50, learning_rate=1e10)
+    assert err.value.__cause__ is None
+    assert "z contains" not in "".join(traceback.format_exception(err.value))
 
 
 def test_early_stopping_when_the_validation_loss_never_improves():
@@ -314,6 +418,7 @@ def test_params_can_be_replaced_and_are_checked():
 
 
 X4, Y4 = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+X_MISSING = r"validation_data\[1\] \(y_val\) has 2 labels but validation_data\[0\] \(X_val\) has 4"
 
 
 @pytest.mark.parametrize("call, error, name", [
@@ -347,6 +452,11 @@ X4, Y4 = np.zeros((4, 2)), np.array([0, 1, 0, 1])
     (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, validation_data=X4), TypeError, "validation_data"),
     (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, validation_data=(X4, [0, 5, 0, 1])), ValueError,
      r"validation_data\[1\]"),
+    (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, validation_data=(X4, [0, 1])), ValueError, X_MISSING),
+    (lambda: MLP([2, 1], output="sigmoid").fit(X4, Y4, 1, 0.1, validation_data=(X4, [0, 1])),
+     ValueError, X_MISSING),
+    (lambda: MLP([2, 8, 2], random_state=0).fit(X4, Y4, 1, 0.1, validation_data=(BIG, Y4)),
+     ValueError, r"^validation_data\[0\] \(X_val\) is too large for this network"),
     (lambda: mlp_module.SGD(0.0), ValueError, "learning_rate"),
     (lambda: mlp_module.Momentum(0.1, beta=1.0), ValueError, "beta"),
     (lambda: mlp_module.Adam(0.1, beta2=-0.5), ValueError, "beta2"),
@@ -656,6 +766,23 @@ def test_chapter_6_parameter_counts(sizes, expected):
     (lambda: mlp_module.jacobian_norms(3, activation="step"), ValueError, "activation"),
     (lambda: mlp_module.batch_norm([1.0, 2.0]), ValueError, "Z"),
     (lambda: mlp_module.identical_hidden_units("model"), TypeError, "model"),
+    (lambda: mlp_module.jacobian_norms(40, activation="relu", weight_scale=1e30,
+                                               random_state=0), ValueError,
+     r"^weight_scale=1e\+30 is too large for depth=40: layer \d+ overflows float64"),
+    # here the product of the Jacobians overflows (numpy's SVD failed on it)
+    (lambda: mlp_module.jacobian_norms(3500, activation="tanh", weight_scale=4.0,
+                                               random_state=0), ValueError,
+     r"^weight_scale=4.0 is too large for depth=3500"),
+    (lambda: mlp_module.validation_scores([{}], X4, Y4, X4[:, :1], Y4), ValueError,
+     "^X_val must have 2 features"),
+    (lambda: mlp_module.validation_scores([{}], X4, Y4, X4, [0, 1]), ValueError,
+     "^y_val has 2 labels but X_val has 4"),
+    (lambda: mlp_module.validation_scores([{}], X4, Y4, X4, [0, 1, 2, 1]), ValueError,
+     r"^y_val must contain 0 or 1, got \[2\]"),
+    (lambda: mlp_module.validation_scores([{}], X4, [0, 1], X4, Y4), ValueError,
+     "^y_train has 2 labels but X_train has 4"),
+    (lambda: mlp_module.validation_scores([{}], X4, [0, 1, -1, 1], X4, Y4), ValueError,
+     r"^y_train must contain 0 or 1, got \[-1\]"),
 ])
 def test_chapter_6_helpers_name_bad_arguments(call, error, name):
     with pytest.raises(error, match=name):

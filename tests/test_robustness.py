@@ -4,6 +4,8 @@ Every call below gets arbitrary arguments (None, strings, bools, NaN and infinit
 ragged arrays, wrong shapes). It may succeed, or raise ValueError/TypeError; when it raises,
 the error must come from nnkit's own checks, not from deep inside numpy.
 """
+import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from nnkit import activations, datasets, dimensionality, grid, logic
-from nnkit.mlp import MLP, gradient_check
+from nnkit import activations, backprop, datasets, dimensionality, grid, logic
+from nnkit.mlp import HIDDEN_ACTIVATIONS, MLP, gradient_check
 from nnkit.perceptron import Perceptron, update
 
 NNKIT = Path(logic.__file__).resolve().parent
@@ -101,3 +103,59 @@ def test_junk_gives_a_clear_error_or_a_result(name, a, b):
     except (ValueError, TypeError) as err:
         assert raised_inside_nnkit(err), f"{name}: {type(err).__name__} from outside nnkit: {err}"
         assert str(err)
+
+
+# ---------------------------------------------------------------- numbers too large for float64
+HUGE = st.sampled_from([1.7e308, -1.7e308, 1e200, -1e200, 1e154, -1e154, 1e100, 3.0, -1.0, 0.0])
+FORWARD_PASSES = {
+    "MLP.forward": lambda m, X, y: m.forward(X),
+    "MLP.predict": lambda m, X, y: m.predict(X),
+    "MLP.predict_proba": lambda m, X, y: m.predict(X) if m.output == "linear" else
+    m.predict_proba(X),
+    "MLP.hidden_activations": lambda m, X, y: m.hidden_activations(X),
+    "MLP.score": lambda m, X, y: m.score(X, y),
+    "MLP.loss": lambda m, X, y: m.loss(X, y),
+    "MLP.gradients": lambda m, X, y: m.gradients(X, y),
+    "MLP.gradient_norms": lambda m, X, y: m.gradient_norms(X, y),
+    "MLP.fit": lambda m, X, y: m.fit(X, y, epochs=2, learning_rate=0.1),
+    "gradient_check": lambda m, X, y: gradient_check(m, X, y, eps=1e-4),
+    "backprop.backprop_trace": lambda m, X, y: backprop.backprop_trace(m, X, y),
+    "backprop.layer_jacobians": lambda m, X, y: backprop.layer_jacobians(m, X[0]),
+}
+INTERNAL_NAMES = re.compile(r"\bz\b|\bdelta\b|\by_hat\b|\ba_prev\b")
+
+
+def all_finite(result):
+    if result is None:
+        return True
+    if isinstance(result, dict):
+        return all(all_finite(value) for value in result.values())
+    if isinstance(result, (list, tuple)):
+        return all(all_finite(value) for value in result)
+    return bool(np.all(np.isfinite(result)))
+
+
+@pytest.mark.parametrize("name", sorted(FORWARD_PASSES))
+@settings(max_examples=30, deadline=None)
+@given(X=arrays(np.float64, (3, 2), elements=HUGE), output=st.sampled_from(["softmax", "sigmoid",
+                                                                            "linear"]),
+       hidden=st.sampled_from(HIDDEN_ACTIVATIONS), n_hidden=st.integers(0, 2),
+       seed=st.integers(0, 100))
+def test_huge_inputs_give_a_finite_result_or_an_error_naming_the_argument(name, X, output,
+                                                                          hidden, n_hidden, seed):
+    """Never NaN or infinity, never a bare numpy RuntimeWarning, never an internal name."""
+    n_out = 2 if output == "softmax" else 1
+    model = MLP([2] + [3] * n_hidden + [n_out], hidden_activation=hidden, output=output,
+                random_state=seed)
+    y = [0.5, -1.0, 2.0] if output == "linear" else [0, 1, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            result = FORWARD_PASSES[name](model, X, y)
+        except ValueError as err:
+            message = str(err)
+            assert raised_inside_nnkit(err), f"{name}: {message}"
+            assert re.search(r"\b[Xxy]\b|learning_rate", message), f"{name}: {message}"
+            assert not INTERNAL_NAMES.search(message), f"{name}: {message}"
+            return
+    assert all_finite(result), f"{name} returned {result!r}"
