@@ -1,7 +1,9 @@
 # One command builds the book, one runs every test; both install what they need first.
 #
 #   make book    create .venv, install everything, build the static book into _build/html
-#   make test    the same install, then every test (including a -W -n book build), offline
+#   make test    the same install, then every test (including a -W -n book build), offline,
+#                on every core (pytest-xdist)
+#   make nbval   re-run the chapter notebooks with nbval itself and compare their saved outputs
 #   make lab     open the chapter notebooks in JupyterLab
 #   make bench   time nnkit against scipy, scikit-learn and torch, the widgets, the notebooks,
 #                the book build and a fresh install; writes tests/benchmarks/results.{json,md}
@@ -20,7 +22,7 @@ STAMP  := $(VENV)/.installed
 OFFLINE := .ci/offline
 BOOK_BUILD := $(BIN)/jupyter-book build --warningiserror --nitpick --keep-going
 
-.PHONY: install book test lab bench notebooks exercises repository clean
+.PHONY: install book test nbval lab bench notebooks exercises repository clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +36,18 @@ book: $(STAMP)
 	$(OFFLINE) $(BOOK_BUILD) .
 	@echo "The book is in _build/html/index.html"
 
-# ruff lints the code; pytest runs the unit tests, the chapter notebooks (nbval), the docstring examples and a full
-# -W -n build of the book (tests/test_book.py).
+# ruff lints the code; pytest runs the unit tests, the docstring examples, the chapter notebooks
+# (executed once, compared with their saved outputs) and a full -W -n build of the book from those
+# executions (tests/conftest.py), on every core: each of the two heavy groups (book, exercises) stays
+# on one worker, the unit tests spread over all of them.
 test: $(STAMP)
 	$(BIN)/ruff check nnkit tests _ext
-	$(OFFLINE) $(BIN)/python -m pytest
+	$(OFFLINE) $(BIN)/python -m pytest -n auto --dist loadgroup
+
+# nbval itself, cell by cell (what tests/test_notebooks.py does from the session's one execution).
+nbval: $(STAMP)
+	$(OFFLINE) $(BIN)/python -m pytest -p no:xdist -o addopts="-ra" --nbval \
+		--nbval-sanitize-with .ci/nbval-sanitize.cfg chapters
 
 # Jupyter refuses to run as root unless told to (containers, CI machines).
 lab: $(STAMP)

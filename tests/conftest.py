@@ -1,22 +1,100 @@
-"""The book, built once per test session and shared by test_book.py and test_browser.py."""
+"""What several test modules share: the chapter notebooks executed once, and the book built once.
+
+Each chapter notebook is executed once per test session, into a jupyter-cache of the session's own
+(the notebooks run side by side, one process per core). Two things reuse that one execution:
+
+- tests/test_notebooks.py compares every cell's outputs with those saved in the notebook, as
+  nbval does (`make nbval` runs nbval itself);
+- the `html` fixture builds the book with warnings as errors from the same cache, so the build
+  executes nothing (test_book.py, test_browser.py and test_screens.py read its pages).
+
+Under pytest-xdist every worker has its own session fixtures, so the tests that use them are kept on
+one worker (`xdist_group`, see pytest_collection_modifyitems): the book group and the exercises
+group each run once, side by side with the unit tests.
+"""
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
+# A cell may run for this long before the notebook counts as failed (a guard against a hang, far
+# above the slowest cell, which takes seconds).
+CELL_TIMEOUT = 900
+
+# Session fixtures whose tests must share one xdist worker, and the group each belongs to.
+GROUPS = {"notebook_cache": "book", "html": "book", "generated": "exercises"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, group in GROUPS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
+def _execute(cache_path, notebooks):
+    """Run `notebooks` into the jupyter-cache at `cache_path`, one process per core."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(cache_path))
+    for path in notebooks:
+        cache.add_nb_to_project(str(path))
+    executor = load_executor("local-parallel" if (os.cpu_count() or 1) > 1 else "local-serial",
+                             cache=cache)
+    result = executor.run_and_cache(timeout=CELL_TIMEOUT, allow_errors=False)
+    return cache, result
 
 
 @pytest.fixture(scope="session")
-def html(tmp_path_factory):
-    """Build the book with warnings as errors into a temporary folder; return its HTML folder."""
-    jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
+def notebook_cache(tmp_path_factory):
+    """The chapter notebooks, executed once: (jupyter-cache, {path: traceback or None})."""
+    cache, result = _execute(tmp_path_factory.mktemp("jupyter_cache") / "cache", CHAPTERS)
+    failed = {record.uri: record.traceback for record in cache.list_project_records()
+              if record.traceback}
+    assert set(result.succeeded) | set(failed) == {str(p) for p in CHAPTERS}, result
+    return cache, {path: failed.get(str(path)) for path in CHAPTERS}
+
+
+def book_config(cache_path):
+    """_config.yml with its execution cache at `cache_path` and its paths made absolute (Jupyter
+    Book reads them relative to the configuration file, which then lies elsewhere)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["cache"] = str(cache_path)
+    for key in ("logo",):
+        config[key] = str(ROOT / config[key])
+    config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
+    config["bibtex_bibfiles"] = [str(ROOT / f) for f in config["bibtex_bibfiles"]]
+    extensions = config["sphinx"]["local_extensions"]
+    config["sphinx"]["local_extensions"] = {name: str(ROOT / path) + "/"
+                                            for name, path in extensions.items()}
+    return config
+
+
+@pytest.fixture(scope="session")
+def html(tmp_path_factory, notebook_cache):
+    """Build the book with warnings as errors into a temporary folder; return its HTML folder.
+
+    The build reads the notebooks' outputs from `notebook_cache`, so it executes nothing that the
+    session has not already run (a notebook that failed there is run again and fails the build).
+    """
+    cache, _ = notebook_cache
     out = tmp_path_factory.mktemp("book")
+    config_path = out / "_config.yml"
+    config_path.write_text(yaml.safe_dump(book_config(cache.path), sort_keys=False))
+    jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
     result = subprocess.run(
         [jupyter_book, "build", "--warningiserror", "--nitpick", "--keep-going", "--all",
-         "--path-output", str(out), str(ROOT)],
+         "--config", str(config_path), "--path-output", str(out), str(ROOT)],
         capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    rerun = [p.name for p in CHAPTERS if f"{p}: Using cached notebook" not in result.stdout]
+    assert not rerun, f"the build ran notebooks again instead of the session's runs: {rerun}"
     return out / "_build" / "html"

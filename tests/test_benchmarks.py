@@ -133,6 +133,7 @@ def test_results_hold_every_section_chapter_and_widget():
     assert notebooks == {p.name for p in (ROOT / "chapters").glob("*.ipynb")}
     assert {r["widget"] for r in results["widgets"]["rows"]} == set(latency.WIDGETS)
     assert {r["build"] for r in results["book"]["rows"]} == set(report.BOOK_SECONDS)
+    assert [r["command"] for r in results["tests"]["rows"]] == ["make test"]
     for name in ("mlp", "grid", "numerics"):  # medians of at least 5 timed runs
         assert results[name]["repeats"] >= 5
         assert all(len(times) >= 5 for r in results[name]["rows"]
@@ -155,3 +156,15 @@ def test_working_copy_holds_what_a_commit_can_hold(tmp_path):
     assert (tmp_path / "_config.yml").read_text() == (ROOT / "_config.yml").read_text()
     assert (tmp_path / "chapters" / "02-perceptron.ipynb").exists()
     assert not (tmp_path / ".venv").exists() and not (tmp_path / "_build").exists()
+
+
+def test_test_command_row_reads_pytests_summary(monkeypatch):
+    class Done:
+        returncode = 1
+        stdout = "...\n===== 2 failed, 1849 passed, 1 skipped in 291.20s (0:04:51) =====\n"
+
+    monkeypatch.setattr(build.subprocess, "run", lambda *args, **kwargs: Done())
+    [row] = build.test_rows()
+    assert row["command"] == "make test" and row["status"] == 1
+    assert (row["passed"], row["failed"], row["skipped"]) == (1849, 2, 1)
+    assert "**no**" in report.tests_table([row])  # a red run never meets the goal

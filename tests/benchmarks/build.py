@@ -74,6 +74,19 @@ def book_rows():
     return rows
 
 
+def test_rows():
+    """`make test` (the README's test command) on this checkout, timed once: every test on every
+    core, notebooks and book build included. Its outcome is recorded, never asserted."""
+    start = time.perf_counter()
+    result = subprocess.run(["make", "test"], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    summary = re.findall(r"=+ (.*? in [\d.]+s.*?) =+", result.stdout)
+    counts = {kind: int(n) for n, kind in
+              re.findall(r"(\d+) (passed|failed|skipped|errors?)", summary[-1] if summary else "")}
+    return [{"command": "make test", "seconds": seconds, "cores": os.cpu_count(),
+             "status": result.returncode, **counts}]
+
+
 def folder_size(path):
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()
                and not f.is_symlink())

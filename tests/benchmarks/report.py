@@ -11,8 +11,9 @@ MLP_TORCH_RATIO = 0.8
 WIDGET_P95_SECONDS = 0.050
 NOTEBOOK_SECONDS = 60.0
 BOOK_SECONDS = {"clean (empty cache)": 240.0, "unchanged rebuild": 15.0}
+TEST_SECONDS = 300.0  # `make test` on 2 quiet cores
 
-SECTIONS = ("mlp", "grid", "numerics", "widgets", "notebooks", "book", "setup")
+SECTIONS = ("mlp", "grid", "numerics", "widgets", "notebooks", "book", "tests", "setup")
 
 
 def meets(ok):
@@ -105,6 +106,14 @@ def book_table(rows):
     return table(header, body)
 
 
+def tests_table(rows):
+    header = ["command", "cores", "passed", "failed", "time s", f"≤ {TEST_SECONDS:.0f} s"]
+    body = [[f"`{r['command']}`", r["cores"], r.get("passed", 0),
+             r.get("failed", 0) + r.get("errors", 0) + r.get("error", 0), f"{r['seconds']:.0f}",
+             meets(r["seconds"] <= TEST_SECONDS and r["status"] == 0)] for r in rows]
+    return table(header, body)
+
+
 def setup_table(rows):
     header = ["step", "time s", "environment MB"]
     body = [[r["step"], f"{r['seconds']:.1f}",
@@ -139,13 +148,18 @@ TITLES = {
              "`jupyter-book build --warningiserror --nitpick` on a copy of the repository: "
              "first with an empty execution cache (every notebook runs), then again with "
              "nothing changed."),
+    "tests": ("The test command",
+              "`make test` (lint, every unit test, the notebooks run once and compared with "
+              "their saved outputs, the book built from those runs and opened in Chromium, the "
+              "exercises graded) on the checkout, with the environment already installed; "
+              "timed once."),
     "setup": ("A fresh install",
               "`git clone`, then `make install` with pip's download cache switched off (the "
               "virtual environment and every requirement), and the size of `.venv`."),
 }
 RENDER = {"mlp": mlp_table, "grid": operation_table, "numerics": operation_table,
           "widgets": widget_table, "notebooks": notebook_table, "book": book_table,
-          "setup": setup_table}
+          "tests": tests_table, "setup": setup_table}
 
 
 def machine_line(machine):
