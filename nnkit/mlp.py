@@ -768,7 +768,8 @@ class MLP:
             history.update(val_loss=[], val_score=[])
         best = {"loss": np.inf, "epoch": None, "params": None}
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-            for epoch in epochs_with_progress(epochs, progress, history):
+            bar = epochs_with_progress(epochs, progress, history)
+            for epoch in bar:
                 opt.learning_rate = learning_rate_at(schedule, base_rate, epoch, epochs)
                 history["learning_rate"].append(opt.learning_rate)
                 try:  # the arguments were checked: a ValueError now means a non-finite z
@@ -782,6 +783,7 @@ class MLP:
                     raise self._divergence(epoch, opt.learning_rate, X)
                 if val is not None and self._patience_ran_out(history, best, epoch,
                                                               early_stopping):
+                    bar.close(f"stopped early after {epoch + 1} of {epochs} epochs")
                     break
         if early_stopping is not None and best["params"] is not None:
             self._params = best["params"]

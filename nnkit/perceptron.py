@@ -14,6 +14,8 @@ from typing import NamedTuple
 import numpy as np
 
 from nnkit import activations
+from nnkit._progress import epochs as epochs_with_progress
+from nnkit._progress import plural
 from nnkit._validation import as_float, as_float_array, as_int, as_labels, as_rng, as_samples
 
 
@@ -405,18 +407,17 @@ class Perceptron:
         max_epochs = as_int(max_epochs, "max_epochs", minimum=1)
         w = _read_only(self.extended_weights)
         self.errors_, converged = [], _classifies_all(w, X1, y)
-        bar = _progress_bar(max_epochs) if progress else None
+        bar = epochs_with_progress(max_epochs, progress, None, desc="perceptron rule")
         for step in _steps(X1, y, w, max_epochs, as_rng(random_state)):
             if step.epoch == len(self.errors_):  # the first pick of a new epoch
                 self.errors_.append(0)
-                if bar is not None and step.epoch:
-                    bar.update(1)
+                if step.epoch:
+                    bar.update()
             self.errors_[-1] += step.updated
             w, converged = step.w_after, step.converged
-        if bar is not None:
-            bar.update(len(self.errors_) - bar.n)
-            bar.set_postfix(converged=converged)
-            bar.close()
+        bar.update(len(self.errors_) - bar.n)
+        bar.close(f"converged after {plural(len(self.errors_), 'epoch')}" if converged
+                  else f"not converged after {plural(max_epochs, 'epoch')}")
         self.bias, self.weights = float(w[0]), np.array(w[1:])
         self.converged_ = converged
         return self
@@ -424,10 +425,3 @@ class Perceptron:
     def __repr__(self):
         w = np.array2string(self.weights, precision=3, separator=", ")
         return f"Perceptron(weights={w}, bias={self.bias:.3g}, activation={self.activation!r})"
-
-
-
-def _progress_bar(max_epochs):
-    from tqdm.auto import tqdm  # only when asked: tqdm.auto loads ipywidgets in Jupyter
-
-    return tqdm(total=max_epochs, desc="perceptron rule", unit="epoch")

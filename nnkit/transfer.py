@@ -53,6 +53,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from nnkit._progress import Progress
 from nnkit._progress import epochs as epochs_with_progress
 from nnkit._validation import (
     as_float,
@@ -1075,10 +1076,7 @@ def few_label_comparison(backbone, X, y, labels_per_class=(1, 2, 3, 5), seeds=(0
     out["transfer_seconds"] = time.perf_counter() - start
     out["scratch"] = np.zeros((len(seeds), len(ks)))
     runs = list(itertools.product(enumerate(seeds), enumerate(ks)))
-    if progress:
-        from tqdm.auto import tqdm
-
-        runs = tqdm(runs, desc="from scratch", unit="run")
+    runs = Progress(runs, progress, desc="from scratch", unit="run")
     start = time.perf_counter()
     for (i, seed), (j, k) in runs:
         train_idx, test = _split(y, seed, k, test_fraction)
