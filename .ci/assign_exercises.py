@@ -1,6 +1,7 @@
 """Regenerate the student and autograder versions of every exercise with `otter assign`.
 
     python .ci/assign_exercises.py [--no-run-tests] [--out DIR] [--students DIR] [CHAPTER ...]
+    python .ci/assign_exercises.py --time-tests [CHAPTER ...]
 
 For each master notebook `exercises/NN-slug.ipynb` (questions, reference solutions, public and
 hidden tests in otter's assignment format) this runs `otter assign` and writes
@@ -17,17 +18,30 @@ script exits with status 1 if any solution does not score full marks (or if any 
 assign), naming the chapters. `--no-run-tests` skips that check (the test suite grades the
 solutions itself). The output is deterministic: cell ids are renumbered, the zip gets a stable name
 and the student notebooks only change when their master does.
+
+`--time-tests` assigns nothing: it runs each master's reference solution and test cases in a fresh
+Python process, as a grading kernel does, and prints the CPU time every test case takes next to
+the time limit written in the test (`limit = ...`). It exits with status 1 if a test fails or if a
+limit is below `limit_for(measured)`, the rule of exercises/README.md ("Time limits").
 """
 
 import argparse
 import json
+import math
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
+
+# Every test case stops the code it calls after `limit` seconds of CPU time (not wall time, so that
+# a busy or shared core does not count): MARGIN times what the reference solution needs, and never
+# less than MIN_LIMIT. See "Time limits" in exercises/README.md.
+MIN_LIMIT, MARGIN = 60, 20
 
 
 def masters(exercises=EXERCISES, chapters=()):
@@ -59,6 +73,78 @@ def _student_for_book(nb):
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             cell["source"] = src.replace("](../chapters/", "](../../chapters/")
     return nb
+
+
+def limit_for(cpu_seconds):
+    """The CPU-time limit in seconds (a multiple of 10) of a test case that takes `cpu_seconds`."""
+    return max(MIN_LIMIT, 10 * math.ceil(MARGIN * cpu_seconds / 10))
+
+
+# Runs a master's reference solution in a fresh process, as the grading kernel does (its code cells
+# in order, each question's test cases after its solution), and prints the CPU and wall time of
+# each test case as JSON.
+TIMER = """
+import inspect, json, sys, time, yaml
+cells = json.load(open(sys.argv[1]))["cells"]
+ns, question, in_tests, rows = {"__name__": "__main__"}, None, False, []
+for cell in cells:
+    src = "".join(cell["source"])
+    if cell["cell_type"] == "raw":
+        if src.startswith("# BEGIN QUESTION"):
+            question = yaml.safe_load(src.partition("\\n")[2])["name"]
+        in_tests = {"# BEGIN TESTS": True, "# END TESTS": False}.get(src.strip(), in_tests)
+    elif cell["cell_type"] == "code" and not in_tests:
+        exec(compile(src, "<cell>", "exec"), ns)
+    elif cell["cell_type"] == "code":
+        scope = {}
+        exec(compile(src, "<test>", "exec"), scope)
+        test = next(f for f in scope.values() if inspect.isfunction(f))
+        args = {a: ns if a == "env" else ns.get(a) for a in inspect.signature(test).parameters}
+        cpu, wall, error = time.process_time(), time.perf_counter(), None
+        try:
+            test(**args)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        rows.append({"question": question, "test": test.__name__, "source": src, "error": error,
+                     "cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall})
+print(json.dumps(rows))
+"""
+
+
+def time_tests(master, repeat=3):
+    """Each test case of `master` on its reference solution: the slowest of `repeat` fresh runs.
+
+    Returns a list of dicts: question, test, cpu and wall (seconds), error (None if it passed),
+    limit (the `limit = N` written in the test, or None) and needed (`limit_for(cpu)`).
+    """
+    runs = []
+    for _ in range(repeat):
+        proc = subprocess.run([sys.executable, "-c", TIMER, str(master)], capture_output=True,
+                              text=True, check=True, cwd=master.parent)
+        runs.append(json.loads(proc.stdout.splitlines()[-1]))
+    rows = []
+    for cases in zip(*runs):
+        row = dict(cases[0], cpu=max(c["cpu"] for c in cases), wall=max(c["wall"] for c in cases),
+                   error=next((c["error"] for c in cases if c["error"]), None))
+        found = re.search(r"^\s*limit = (\d+)", row.pop("source"), re.M)
+        rows.append(dict(row, limit=int(found[1]) if found else None, needed=limit_for(row["cpu"])))
+    return rows
+
+
+def report_times(chapters=(), repeat=3):
+    """Print every test case's time and limit; return False if one fails or has too low a limit."""
+    ok = True
+    print(f"{'test case':66} {'CPU s':>7} {'wall s':>7} {'limit':>6} {'needed':>6}")
+    for master in masters(EXERCISES, chapters):
+        for row in time_tests(master, repeat):
+            problem = row["error"] or (
+                "limit too low" if row["limit"] is None or row["limit"] < row["needed"] else ""
+            )
+            ok = ok and not problem
+            name = f"{master.stem} {row['question']} {row['test']}"
+            print(f"{name:66} {row['cpu']:7.3f} {row['wall']:7.3f} {row['limit'] or '-':>6} "
+                  f"{row['needed']:>6}{'  <-- ' + problem if problem else ''}")
+    return ok
 
 
 def assign_one(master, out_dir, students_dir=None, run_tests=True):
@@ -116,7 +202,13 @@ def main(argv=None):
     parser.add_argument(
         "--no-run-tests", action="store_true", help="do not grade the reference solutions"
     )
+    parser.add_argument(
+        "--time-tests", action="store_true",
+        help="assign nothing; time each test case on its reference solution and check its limit",
+    )
     args = parser.parse_args(argv)
+    if args.time_tests:
+        return 0 if report_times(args.chapters) else 1
     try:
         done = assign_all(args.out, args.students, not args.no_run_tests, args.chapters)
     except RuntimeError as exc:

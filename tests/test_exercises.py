@@ -5,28 +5,40 @@ The master notebooks are assigned once per session (into a temporary folder, wit
 `otter.api.grade_submission` on each chapter's autograder zip, in child processes (WORKERS at a
 time, each bounded by GRADE_TIMEOUT):
 
-- the reference solutions (the autograder notebook) score full marks;
+- the reference solutions (the autograder notebook) score full marks, graded on one CPU core that
+  a busy loop keeps busy at the same time (a slow laptop, a shared Binder core): no correct
+  solution reaches a test's time limit;
 - the blank student notebook scores 0 and does not crash;
-- a planted buggy submission scores partial marks;
+- a planted buggy submission scores partial marks, and a hard-coded answer that the public tests
+  accept loses points on the hidden ones;
 - a submission whose code raises and one whose code loops forever are scored (0 for those
-  questions, every test case being cut after a few seconds), not crashed;
+  questions, every test case being cut by its CPU-time limit), not crashed;
+- every test case carries that limit, and chapter 9's autograder installs (CPU) PyTorch;
+- the `otter run` and `otter grade` commands of for-instructors.md work as written;
 - no hidden test appears in a student notebook or in the built book (`_build/html`).
 """
 
 import ast
+import csv
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytest.importorskip("otter", reason="otter-grader is not installed (pip install -r requirements.txt)")
+
+# Every test here shares the session's assigned exercises: under pytest-xdist (--dist loadgroup)
+# they run on one worker.
+pytestmark = pytest.mark.xdist_group("exercises")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -49,12 +61,25 @@ BUGS = {
     "10-model-family": ("np.mean(val_errors[name])", "np.min(val_errors[name])"),
 }
 
-# Chapter 02's submission whose q1 raises and whose q3 loops forever.
+# Wrong answers fitted to what the public tests show: (question, text of the reference solution,
+# its hard-coded replacement). The public tests accept each one; a hidden test must catch it.
+HARD_CODED = {
+    # Net's head has 8 inputs; the hidden test replaces the head of a wider backbone.
+    "09-transfer-learning": ("q3", "nn.Linear(model.head.in_features, n_classes)", "nn.Linear(8, n_classes)"),
+}
+
+# Chapter 02's submission whose q1 raises and whose q3 loops forever. It is graded by a copy of the
+# autograder whose test cases stop the code after LOOP_LIMIT s of CPU time instead of their own
+# limit (the guard's code unchanged): q3's two test cases then burn 2 × 5 s of CPU rather than
+# 2 × 60 s, which take minutes of wall time on a busy machine. The real limits are checked apart:
+# test_every_test_case_has_a_cpu_time_limit reads them, and the reference solutions' grading on a
+# busy core shows that none is within a correct solution's reach.
 BROKEN = {
     "slug": "02-perceptron",
     "raises": ("q1", "z = w @ x\n", "raise RuntimeError('planted error')\n"),
     "loops": ("q3", "return L * (K + 1)", "while True:\n        pass"),
 }
+LOOP_LIMIT = 5
 
 
 def _assign_script():
@@ -74,16 +99,20 @@ def generated(tmp_path_factory):
 
 
 # Grades one submission in a child process (so that several run at once, each bounded by a
-# timeout) with otter.api.grade_submission, and writes the scores as JSON.
+# timeout) with otter.api.grade_submission, and writes the scores as JSON. With a 4th argument, the
+# grader and the kernel it starts run on that CPU core only.
 GRADER = """
-import json, sys, time, warnings
+import json, os, sys, time, warnings
 warnings.filterwarnings("ignore")
 from otter.api import grade_submission
+if len(sys.argv) > 4:
+    os.sched_setaffinity(0, {int(sys.argv[4])})
+cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 start = time.perf_counter()
 r = grade_submission(sys.argv[1], sys.argv[2], quiet=True)
 out = {
     "total": r.total, "possible": r.possible, "catastrophic": r.has_catastrophic_failure(),
-    "seconds": time.perf_counter() - start, "summary": r.summary(),
+    "seconds": time.perf_counter() - start, "summary": r.summary(), "cores": cores,
     "questions": {q: {"score": r.get_score(q), "possible": r.get_result(q).possible,
                       "summary": r.get_result(q).summary()} for q in r.test_files},
 }
@@ -91,7 +120,19 @@ with open(sys.argv[3], "w") as f:
     json.dump(out, f)
 """
 WORKERS = 3
-GRADE_TIMEOUT = 300
+# A guard against a hang only, far above any grading (10 to 60 s each on a busy 2-core machine).
+GRADE_TIMEOUT = 600
+
+# The reference solutions are graded on this one core, one at a time, while a busy loop pinned to it
+# takes half of it (where the OS cannot pin processes, they are graded unpinned next to the loop).
+PINNED_CORE = min(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else None
+BUSY_LOOP = """
+import os, sys
+if len(sys.argv) > 1:
+    os.sched_setaffinity(0, {int(sys.argv[1])})
+while True:
+    pass
+"""
 
 
 def _zip(folder, slug):
@@ -113,10 +154,23 @@ def _edited(folder, slug, target, *replacements):
     return target
 
 
-def _run_grader(submission, zip_path):
+def _with_limit(zip_path, limit, target):
+    """A copy of the autograder zip `zip_path`, written to `target`, with every test's `limit`."""
+    with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            if re.fullmatch(r"tests/q\d+\.py", item.filename):
+                data, n = re.subn(rb"^(\s*limit = )\d+", rb"\g<1>%d" % limit, data, flags=re.M)
+                assert n, f"{item.filename}: no `limit = N` to lower"
+            copy.writestr(item, data)
+    return target
+
+
+def _run_grader(submission, zip_path, core=None):
     out = submission.parent / "results.json"
+    pin = [] if core is None else [str(core)]
     proc = subprocess.run(
-        [sys.executable, "-c", GRADER, str(submission), str(zip_path), str(out)],
+        [sys.executable, "-c", GRADER, str(submission), str(zip_path), str(out), *pin],
         capture_output=True, text=True, timeout=GRADE_TIMEOUT, cwd=submission.parent,
     )
     if proc.returncode != 0 or not out.exists():
@@ -124,29 +178,69 @@ def _run_grader(submission, zip_path):
     return json.loads(out.read_text())
 
 
+def _submissions(generated, root):
+    """{(kind, slug): (submission, autograder zip, core or None)}, the longest grading first."""
+    jobs = {}
+    order = [("broken", BROKEN["slug"])] + [
+        (kind, slug) for slug in generated for kind in ("solution", "blank", "buggy", "hard-coded")
+    ]
+    for kind, slug in order:
+        if slug not in generated or (kind == "buggy" and slug not in BUGS) or (
+            kind == "hard-coded" and slug not in HARD_CODED
+        ):
+            continue
+        folder = generated[slug]
+        target = root / f"{kind}-{slug}" / f"{slug}.ipynb"
+        target.parent.mkdir()
+        if kind == "solution":
+            shutil.copy(folder / "autograder" / f"{slug}.ipynb", target)
+        elif kind == "blank":
+            shutil.copy(folder / "student" / f"{slug}.ipynb", target)
+        elif kind == "buggy":
+            _edited(folder, slug, target, BUGS[slug])
+        elif kind == "hard-coded":
+            _edited(folder, slug, target, HARD_CODED[slug][1:])
+        else:
+            _edited(folder, slug, target, BROKEN["raises"][1:], BROKEN["loops"][1:])
+        zip_path = _zip(folder, slug)
+        if kind == "broken":
+            zip_path = _with_limit(zip_path, LOOP_LIMIT, target.parent / zip_path.name)
+        jobs[kind, slug] = (target, zip_path, PINNED_CORE if kind == "solution" else None)
+    return jobs
+
+
+def _grade_all(jobs):
+    """{(kind, slug): results}: the solutions one at a time on PINNED_CORE next to a busy loop
+    pinned there too, the other submissions meanwhile, WORKERS - 1 at a time.
+
+    Each solution's results say on which cores it ran ("cores") and whether the busy loop ran
+    until the last solution was graded ("busy").
+    """
+    pin = [] if PINNED_CORE is None else [str(PINNED_CORE)]
+    busy = subprocess.Popen([sys.executable, "-c", BUSY_LOOP, *pin])
+    try:
+        with ThreadPoolExecutor(1) as pinned, ThreadPoolExecutor(max(1, WORKERS - 1)) as others:
+            futures = {
+                key: (pinned if key[0] == "solution" else others).submit(_run_grader, *job)
+                for key, job in jobs.items()
+            }
+            wait([f for (kind, _), f in futures.items() if kind == "solution"])
+            busy_throughout = busy.poll() is None
+            busy.kill()
+            results = {key: future.result() for key, future in futures.items()}
+    finally:
+        busy.kill()
+        busy.wait()
+    for (kind, _), result in results.items():
+        if kind == "solution":
+            result["busy"] = busy_throughout
+    return results
+
+
 @pytest.fixture(scope="session")
 def graded(generated, tmp_path_factory):
-    """{(kind, slug): results} for the solution, blank, buggy and broken submissions."""
-    root = tmp_path_factory.mktemp("submissions")
-    jobs = {}
-    for slug, folder in generated.items():
-        for kind in ("solution", "blank", "buggy", "broken"):
-            if (kind == "buggy" and slug not in BUGS) or (kind == "broken" and slug != BROKEN["slug"]):
-                continue
-            target = root / f"{kind}-{slug}" / f"{slug}.ipynb"
-            target.parent.mkdir()
-            if kind == "solution":
-                shutil.copy(folder / "autograder" / f"{slug}.ipynb", target)
-            elif kind == "blank":
-                shutil.copy(folder / "student" / f"{slug}.ipynb", target)
-            elif kind == "buggy":
-                _edited(folder, slug, target, BUGS[slug])
-            else:
-                _edited(folder, slug, target, BROKEN["raises"][1:], BROKEN["loops"][1:])
-            jobs[kind, slug] = (target, _zip(folder, slug))
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {key: pool.submit(_run_grader, *job) for key, job in jobs.items()}
-        return {key: future.result() for key, future in futures.items()}
+    """{(kind, slug): results} for the solution, blank, buggy, hard-coded and broken submissions."""
+    return _grade_all(_submissions(generated, tmp_path_factory.mktemp("submissions")))
 
 
 def _result(graded, kind, slug):
@@ -169,10 +263,14 @@ def test_master_has_three_questions_and_links_back(slug, generated):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_reference_solution_scores_full_marks(slug, graded):
+def test_reference_solution_scores_full_marks_on_a_busy_core(slug, graded):
+    """Full marks on one core that a busy loop shares: no test's time limit is within reach."""
     results = _result(graded, "solution", slug)
     assert results["possible"] > 0
     assert results["total"] == results["possible"], results["summary"]
+    if PINNED_CORE is not None:
+        assert results["cores"] == [PINNED_CORE], "the reference solution was not graded on one core"
+    assert results["busy"], "the busy loop stopped before the reference solutions were graded"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -191,6 +289,16 @@ def test_buggy_submission_scores_partial_marks(slug, graded):
     assert 0 < results["total"] < results["possible"], results["summary"]
 
 
+@pytest.mark.parametrize("slug", sorted(HARD_CODED))
+def test_hidden_tests_catch_hard_coded_answer(slug, graded):
+    question, _, hard_coded = HARD_CODED[slug]
+    result = _result(graded, "hard-coded", slug)["questions"][question]
+    assert result["score"] > 0, f"{slug} {question}: the public tests should accept {hard_coded!r}"
+    assert result["score"] < result["possible"], (
+        f"{slug} {question}: the hidden tests give full marks to {hard_coded!r}\n{result['summary']}"
+    )
+
+
 @pytest.fixture
 def broken_results(graded):
     if ("broken", BROKEN["slug"]) not in graded:
@@ -207,11 +315,45 @@ def test_submission_that_raises_scores_zero_for_that_question(broken_results):
 
 
 def test_submission_that_loops_forever_is_cut_and_scores_zero(broken_results):
+    """Each looping test case is stopped by its CPU-time limit and grading goes on.
+
+    That grading ended at all (within GRADE_TIMEOUT) is what shows the limit works; how long it
+    took in wall time depends on the machine's load, so it is not asserted.
+    """
     question = broken_results["questions"][BROKEN["loops"][0]]
     assert question["score"] == 0
-    assert "infinite loop" in question["summary"]
-    seconds = broken_results["seconds"]
-    assert seconds < 120, f"grading took {seconds:.0f} s: the per-test time limit does not work"
+    message = f"your code ran for more than {LOOP_LIMIT} s of CPU time: is there an infinite loop?"
+    assert message in question["summary"], question["summary"]
+    assert not broken_results["catastrophic"]
+
+
+def _test_functions(zip_path):
+    """{question: [(name, source)]} of every test case (public and hidden) in an autograder zip."""
+    found = {}
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            if re.fullmatch(r"tests/q\d+\.py", name):
+                source = archive.read(name).decode()
+                found[Path(name).stem] = [
+                    (node.name, ast.get_source_segment(source, node))
+                    for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+                ]
+    return found
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_test_case_has_a_cpu_time_limit(slug, generated):
+    """The guard of exercises/README.md ("Time limits") in every test case, never below the floor."""
+    floor = _assign_script().MIN_LIMIT
+    tests = _test_functions(_zip(generated[slug], slug))
+    assert tests, f"{slug}: no test file in the autograder zip"
+    for question, cases in tests.items():
+        for name, source in cases:
+            where = f"{slug} {question} {name}"
+            limit = re.search(r"^\s*limit = (\d+)\b", source, re.M)
+            assert limit and int(limit[1]) >= floor, f"{where}: set `limit = N` (N >= {floor} s)"
+            assert "signal.setitimer(signal.ITIMER_PROF, limit)" in source, f"{where}: no CPU-time guard"
+            assert "signal.setitimer(signal.ITIMER_PROF, 0)" in source, f"{where}: the guard is not cancelled"
 
 
 def _hidden_tests(zip_path):
@@ -272,3 +414,107 @@ def test_no_hidden_test_or_autograder_in_built_site(generated):
         text = page.read_text(errors="ignore")
         for signature in hidden:
             assert signature not in text, f"hidden test {signature} is published in {page}"
+
+
+def _imports(master):
+    """The top-level modules that a master notebook's code cells import."""
+    found = set()
+    for cell in json.loads(master.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("slug", [p.stem for p in MASTERS if "torch" in _imports(p)])
+def test_autograder_environment_installs_cpu_torch(slug, generated):
+    """`otter grade` (Docker) and Gradescope build the zip's environment.yml: torch must be in it,
+    pinned as in requirements.txt, from PyTorch's CPU index (no CUDA packages)."""
+    pin = re.search(r"^torch==\S+", (ROOT / "requirements.txt").read_text(), re.M)
+    assert pin, "requirements.txt pins torch"
+    with zipfile.ZipFile(_zip(generated[slug], slug)) as archive:
+        environment = yaml.safe_load(archive.read("environment.yml"))
+    pip = next(dep["pip"] for dep in environment["dependencies"] if isinstance(dep, dict))
+    assert pin[0] in pip, f"{slug}: set `requirements:` in the master's assignment config ({pip})"
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip, pip
+
+
+def _bash_blocks(page):
+    return re.findall(r"^```bash\n(.*?)^```", page.read_text(), re.M | re.S)
+
+
+# Stands in for `otter` in the page's `otter grade` block: otter's own command line and
+# `otter.grade.main` (options, checks, final_grades.csv), each container replaced by a grading
+# without Docker.
+OTTER_WITHOUT_DOCKER = """#!{python}
+import os, sys
+import otter.grade
+from otter.api import grade_submission
+
+
+def launch_containers(autograder, submission_paths, **_):
+    results = []
+    for path in submission_paths:
+        results.append(grade_submission(path, autograder, quiet=True))
+        results[-1].file = os.path.basename(path)
+    return results
+
+
+otter.grade.launch_containers = launch_containers
+from otter.cli import cli
+sys.exit(cli())
+"""
+
+
+def test_instructor_page_commands_work_as_written(generated, tmp_path):
+    """for-instructors.md's `otter run` and `otter grade` blocks, run verbatim by bash.
+
+    They run with the venv's otter, in a folder laid out as the page assumes: the autograder zip
+    under exercises/_generated/, alice's notebook and, in submissions/, bob's exported zip, both
+    the reference solution; `otter grade` runs without Docker (OTTER_WITHOUT_DOCKER).
+    """
+    page = EXERCISES / "for-instructors.md"
+    blocks = [b for b in _bash_blocks(page) if re.search(r"\botter (run|grade)\b", b)]
+    assert any("otter run" in b for b in blocks), f"{page.name} has no `otter run` block"
+    venv_bin = Path(sys.executable).parent
+    if not (venv_bin / "otter").exists() or not shutil.which("bash"):
+        pytest.skip(f"needs bash and an otter command next to {sys.executable}")
+    text = "\n".join(blocks)
+    (slug,) = set(re.findall(r"exercises/_generated/(\d\d-[\w-]+)/autograder/", text))
+    reference = generated[slug] / "autograder" / f"{slug}.ipynb"
+    autograder = tmp_path / "exercises" / "_generated" / slug / "autograder"
+    autograder.mkdir(parents=True)
+    shutil.copy(_zip(generated[slug], slug), autograder)
+    for notebook in set(re.findall(rf"\s(\w+/{slug}\.ipynb)", text)):  # alice/02-perceptron.ipynb
+        (tmp_path / notebook).parent.mkdir(exist_ok=True)
+        shutil.copy(reference, tmp_path / notebook)
+    (tmp_path / "submissions").mkdir()
+    with zipfile.ZipFile(tmp_path / "submissions" / "bob.zip", "w") as exported:
+        exported.write(reference, reference.name)
+    stand_in = tmp_path / "without-docker"
+    stand_in.mkdir()
+    (stand_in / "otter").write_text(OTTER_WITHOUT_DOCKER.format(python=sys.executable))
+    (stand_in / "otter").chmod(0o755)
+
+    for block in blocks:
+        path = [stand_in, venv_bin] if "otter grade" in block else [venv_bin]
+        env = dict(os.environ, PATH=os.pathsep.join([*map(str, path), os.environ["PATH"]]))
+        proc = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=GRADE_TIMEOUT)
+        assert proc.returncode == 0, f"this block of {page.name} fails:\n{block}\n{proc.stderr[-3000:]}"
+
+    runs = {p.parent.name: json.loads(p.read_text()) for p in (tmp_path / "results").rglob("results.json")}
+    assert set(runs) == {"alice", "bob"}, f"results.json written for {sorted(runs)}"
+    for name, run in runs.items():
+        scored = [t for t in run["tests"] if "max_score" in t]
+        assert scored and sum(t["score"] for t in scored) == sum(t["max_score"] for t in scored), (name, run)
+    if any("otter grade" in b for b in blocks):
+        with open(tmp_path / "results" / "final_grades.csv", newline="") as f:
+            rows = {row["file"]: row for row in csv.DictReader(f)}
+        assert rows["bob.zip"]["grading_status"] == "Completed", rows
+        assert float(rows["bob.zip"]["percent_correct"]) == 1, rows
