@@ -28,6 +28,7 @@ __all__ = [
     "conv2d", "conv2d_backward", "learn_kernel", "max_pool2d", "avg_pool2d", "conv_output_size",
     "dense_param_count", "conv_param_count",
     "VERTICAL_BAR", "HORIZONTAL_BAR", "VGG16_LAYERS", "vgg16_param_counts",
+    "vgg16_multiply_adds",
 ]
 
 PADDING_NAMES = ("valid", "same")
@@ -580,3 +581,38 @@ def vgg16_param_counts():
     Taught in: chapter 8, "Pooling and CNN architectures" (chapters/08-pooling-and-cnns).
     """
     return [(name, _PARAM_COUNTS[kind](*shape)) for name, kind, shape in VGG16_LAYERS]
+
+
+def vgg16_multiply_adds():
+    """Return the multiply-adds each VGG16 weight layer does for one 224 x 224 colour image.
+
+    A convolution does one multiply-add per kernel weight at every output position,
+    ``H_out * W_out * (k * k * C_in) * C_out``; a dense layer one per weight, ``n_in * n_out``.
+    The maps keep their size through each block's padded convolutions and halve at its pooling.
+
+    Returns
+    -------
+    list of (str, int)
+        ``(layer_name, multiply_adds)`` for the layers of ``VGG16_LAYERS``, in order.
+
+    Examples
+    --------
+    >>> counts = dict(vgg16_multiply_adds())
+    >>> counts["conv1_1"]            # 224 * 224 positions, 27 weights each, 64 kernels
+    86704128
+    >>> counts["fc6"]                # one per weight
+    102760448
+
+    Taught in: chapter 8, "Pooling and CNN architectures" (chapters/08-pooling-and-cnns).
+    """
+    counts, size, block = [], _VGG16_INPUT[1], "1"
+    for name, kind, shape in VGG16_LAYERS:
+        if kind == "conv":
+            if name[4] != block:  # a new block: the previous one ended with a 2 x 2 pooling
+                block, size = name[4], conv_output_size(size, 2, stride=2)
+            k_h, k_w, c_in, c_out = shape
+            counts.append((name, size * size * k_h * k_w * c_in * c_out))
+        else:
+            n_in, n_out = shape
+            counts.append((name, n_in * n_out))
+    return counts

@@ -397,6 +397,23 @@ def test_vgg16_layers_follow_the_map_sizes():
     assert names[:3] == ["conv1_1", "conv1_2", "conv2_1"] and names[12:] == ["conv5_3", "fc6", "fc7", "fc8"]
 
 
+def test_vgg16_multiply_adds_equal_torchs_flop_count():
+    from torch.utils.flop_counter import FlopCounterMode
+
+    features, classifier = torch_vgg16()
+    with FlopCounterMode(display=False) as counter:
+        classifier(features(torch.zeros(1, 3, 224, 224, device="meta")).flatten(1))
+    counts = dict(grid.vgg16_multiply_adds())
+    assert list(counts) == [name for name, _, _ in grid.VGG16_LAYERS]
+    assert 2 * sum(counts.values()) == counter.get_total_flops()  # torch counts a multiply-add as 2
+    conv = sum(n for name, n in counts.items() if name.startswith("conv"))
+    # chapter 8: the convolutions hold about a tenth of the weights but do ~99% of the work
+    assert round(conv / 1e9, 2) == 15.35 and round(sum(counts.values()) / 1e9, 2) == 15.47
+    assert round(conv / sum(counts.values()), 2) == 0.99
+    conv_params = sum(n for name, n in grid.vgg16_param_counts() if name.startswith("conv"))
+    assert conv_params == 14_714_688 and round(conv_params / 138_357_544, 3) == 0.106
+
+
 # --- bad input ---------------------------------------------------------------------------
 
 X, K3, K4 = np.ones((5, 5)), np.ones((3, 3)), np.ones((2, 3, 3, 3))
