@@ -56,7 +56,8 @@ def test_notebooks_were_executed_into_the_page(html):
 def test_bibliography_lists_the_syllabus_references(html):
     page = (html / "references.html").read_text(encoding="utf-8")
     for author in ["McCulloch", "Rosenblatt", "Rumelhart", "Linnainmaa", "Bishop", "Géron",
-                   "Lindholm", "Nielsen", "Simonyan", "He", "Smith", "Sze", "Hubel"]:
+                   "Lindholm", "Nielsen", "Simonyan", "He", "Smith", "Sze", "Hubel",
+                   "Minsky", "Papert", "Pan", "Tan", "Liu"]:
         assert author in page, author
 
 
