@@ -24,7 +24,7 @@ BOOK_BUILD := $(BIN)/jupyter-book build --warningiserror --nitpick --keep-going
 
 .PHONY: install book test nbval lab bench notebooks exercises repository clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-runtime.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .

@@ -1,8 +1,9 @@
 """Point the book at your fork: ``make repository URL=https://github.com/you/your-book``.
 
-The repository URL appears in two places that must agree: ``_config.yml`` (launch, edit and
-issue buttons) and the Colab install cell at the top of every chapter notebook (Colab installs
-nnkit from there). tests/test_book.py checks that they agree.
+The repository URL appears in three places that must agree: ``_config.yml`` (launch, edit and
+issue buttons), the Colab install cell at the top of every chapter notebook (Colab installs
+nnkit, distribution "nnkit-book", from there) and ``nnkit/_extras.py`` (the install hints of
+nnkit's error messages). tests/test_book.py and tests/test_package.py check that they agree.
 """
 import re
 import sys
@@ -26,7 +27,10 @@ def main(url):
         if "google.colab" in first.source:
             first.source = URL.sub(url, first.source)
             nbformat.write(nb, path)
-    print(f"_config.yml and the chapters' Colab cells now name {url}")
+    extras = ROOT / "nnkit" / "_extras.py"
+    extras.write_text(re.sub(r'^(REPOSITORY = ")[^"]+"', rf'\g<1>{url}"', extras.read_text(),
+                             count=1, flags=re.M))
+    print(f"_config.yml, the chapters' Colab cells and nnkit's install hints now name {url}")
 
 
 if __name__ == "__main__":

