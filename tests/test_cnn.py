@@ -175,12 +175,15 @@ def test_bad_input_raises_an_error_naming_the_argument(call, error, match):
 
 # --- the module as book code -------------------------------------------------------------
 
-PUBLIC = [getattr(cnn, name) for name in cnn.__all__]
-PUBLIC += [member for name, member in inspect.getmembers(cnn.ConvNet)
-           if not name.startswith("_") and (inspect.isfunction(member) or isinstance(member, property))]
+PUBLIC = {name: getattr(cnn, name) for name in cnn.__all__}
+PUBLIC.update({f"ConvNet.{name}": member for name, member in inspect.getmembers(cnn.ConvNet)
+               if not name.startswith("_")
+               and (inspect.isfunction(member) or isinstance(member, property))})
 
 
-@pytest.mark.parametrize("obj", PUBLIC, ids=lambda obj: getattr(obj, "__name__", repr(obj)))
+# Ids are names, never reprs: a repr holds a memory address, which differs between the
+# processes of pytest-xdist and makes their collections disagree.
+@pytest.mark.parametrize("obj", PUBLIC.values(), ids=PUBLIC.keys())
 def test_every_public_name_says_where_the_book_teaches_it(obj):
     doc = inspect.getdoc(obj)
     assert re.search(r'Taught in: chapter 8, "Pooling and CNN architectures"\s+'
