@@ -11,6 +11,9 @@ time, each bounded by GRADE_TIMEOUT):
 - the blank student notebook scores 0 and does not crash;
 - a planted buggy submission scores partial marks, and a hard-coded answer that the public tests
   accept loses points on the hidden ones;
+- points only for being right: a wrong multiple-choice letter and all-zero logic weights (which
+  fire on every input) score 0, and a numpy integer where an int is asked scores full marks
+  (PLANTED);
 - a submission whose code raises and one whose code loops forever are scored (0 for those
   questions, every test case being cut by its CPU-time limit), not crashed;
 - every test case carries that limit, and chapter 9's autograder installs (CPU) PyTorch;
@@ -66,6 +69,35 @@ BUGS = {
 HARD_CODED = {
     # Net's head has 8 inputs; the hidden test replaces the head of a wider backbone.
     "09-transfer-learning": ("q3", "nn.Linear(model.head.in_features, n_classes)", "nn.Linear(8, n_classes)"),
+}
+
+# Planted answers whose score is known in advance: {slug: [(question, [(text of the reference
+# solution, its replacement), ...], expected score: 0 or "full")]}. One submission per chapter holds all
+# of that chapter's changes, each to its own question. A format check (one letter, a whole number,
+# a shape) earns no points: only a right answer does, in whatever correct form.
+PLANTED = {
+    "01-patterns-and-dimensionality": [("q3", [('q3_answer = "c"', 'q3_answer = "a"')], 0)],
+    "03-logic-gates": [
+        ("q2", [("AND_W = np.array([-1.5, 1.0, 1.0])", "AND_W = np.zeros(3)"),
+                ("NAND_W = np.array([1.5, -1.0, -1.0])", "NAND_W = np.zeros(3)"),
+                ("NOR_W = np.array([0.5, -1.0, -1.0])", "NOR_W = np.zeros(3)"),
+                ("NOT_W = np.array([0.5, -1.0])", "NOT_W = np.zeros(2)")], 0),
+        ("q4", [("DIAG_KERNEL = 2 * np.eye(3) - 1", "DIAG_KERNEL = np.zeros((3, 3))"),
+                ("DIAG_BIAS = -8", "DIAG_BIAS = 0")], 0),
+    ],
+    "05-backpropagation": [
+        ("q3", [("return n_samples\n", "return np.int64(n_samples)\n")], "full"),
+        ("q4", [('q4_answer = "b"', 'q4_answer = "B "')], "full"),
+    ],
+    "07-convolution": [
+        ("q1", [("return (n + 2 * padding - k) // stride + 1",
+                 "return np.int64((n + 2 * padding - k) // stride + 1)")], "full"),
+        ("q3", [("q3_params = 16 * (5 * 5 * 3 + 1)", "q3_params = np.int64(1216)")], "full"),
+    ],
+    "08-pooling-and-cnns": [
+        ("q2", [("q2_pool_params = 0", "q2_pool_params = 0.0")], 0),
+        ("q3", [('q3_answer = "c"', 'q3_answer = "b"')], 0),
+    ],
 }
 
 # Chapter 02's submission whose q1 raises and whose q3 loops forever. It is graded by a copy of the
@@ -182,12 +214,12 @@ def _submissions(generated, root):
     """{(kind, slug): (submission, autograder zip, core or None)}, the longest grading first."""
     jobs = {}
     order = [("broken", BROKEN["slug"])] + [
-        (kind, slug) for slug in generated for kind in ("solution", "blank", "buggy", "hard-coded")
+        (kind, slug) for slug in generated for kind in ("solution", "blank", "buggy", "hard-coded", "planted")
     ]
     for kind, slug in order:
         if slug not in generated or (kind == "buggy" and slug not in BUGS) or (
             kind == "hard-coded" and slug not in HARD_CODED
-        ):
+        ) or (kind == "planted" and slug not in PLANTED):
             continue
         folder = generated[slug]
         target = root / f"{kind}-{slug}" / f"{slug}.ipynb"
@@ -200,6 +232,8 @@ def _submissions(generated, root):
             _edited(folder, slug, target, BUGS[slug])
         elif kind == "hard-coded":
             _edited(folder, slug, target, HARD_CODED[slug][1:])
+        elif kind == "planted":
+            _edited(folder, slug, target, *(c for _, changes, _ in PLANTED[slug] for c in changes))
         else:
             _edited(folder, slug, target, BROKEN["raises"][1:], BROKEN["loops"][1:])
         zip_path = _zip(folder, slug)
@@ -239,7 +273,8 @@ def _grade_all(jobs):
 
 @pytest.fixture(scope="session")
 def graded(generated, tmp_path_factory):
-    """{(kind, slug): results} for the solution, blank, buggy, hard-coded and broken submissions."""
+    """{(kind, slug): results} for the solution, blank, buggy, hard-coded, planted and broken
+    submissions."""
     return _grade_all(_submissions(generated, tmp_path_factory.mktemp("submissions")))
 
 
@@ -296,6 +331,25 @@ def test_hidden_tests_catch_hard_coded_answer(slug, graded):
     assert result["score"] > 0, f"{slug} {question}: the public tests should accept {hard_coded!r}"
     assert result["score"] < result["possible"], (
         f"{slug} {question}: the hidden tests give full marks to {hard_coded!r}\n{result['summary']}"
+    )
+
+
+@pytest.mark.parametrize(
+    "slug, question, change, expected",
+    [(slug, *case) for slug, cases in PLANTED.items() for case in cases],
+    ids=[f"{slug[:2]}-{q}-{'zero' if e == 0 else e}" for slug, cases in PLANTED.items() for q, _, e in cases],
+)
+def test_planted_answer_scores_what_it_deserves(slug, question, change, expected, graded):
+    """A wrong letter or weights that fire on everything score 0 (passing a format check earns
+    nothing); a right answer in another correct form (a numpy integer, "B ") scores full marks."""
+    if ("planted", slug) not in graded:
+        pytest.skip(f"{slug} has no master notebook")
+    result = _result(graded, "planted", slug)["questions"][question]
+    assert result["possible"] > 0
+    wanted = result["possible"] if expected == "full" else expected
+    assert result["score"] == wanted, (
+        f"{slug} {question}: {[new for _, new in change]} scores {result['score']} of {result['possible']}, "
+        f"expected {wanted}\n{result['summary']}"
     )
 
 
