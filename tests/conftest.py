@@ -16,6 +16,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from functools import partial
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -98,3 +101,30 @@ def html(tmp_path_factory, notebook_cache):
     rerun = [p.name for p in CHAPTERS if f"{p}: Using cached notebook" not in result.stdout]
     assert not rerun, f"the build ran notebooks again instead of the session's runs: {rerun}"
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (modules using it call
+    browser_setup.require_chromium() first)."""
+    from browser_setup import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(html):
+    """Serve the built book on a free port of 127.0.0.1; yield its base URL."""
+    from browser_setup import QuietHandler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()

@@ -7,20 +7,13 @@ JavaScript error, that the sidebar links to every chapter, and that no page asks
 the local server for anything. Without
 /usr/bin/chromium the tests skip, except under CI=true, where they fail (CI installs it).
 """
-import importlib.util
-import os
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from browser_setup import require_chromium
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 TOC_PAGES = list(parse_toc_yaml(ROOT / "_toc.yml"))  # the book's own parser; root first
 
 # Errors from the book's toolchain, not its content, matched exactly so any other error fails.
@@ -29,57 +22,7 @@ TOC_PAGES = list(parse_toc_yaml(ROOT / "_toc.yml"))  # the book's own parser; ro
 KNOWN_TOOLCHAIN_ERRORS = set()
 
 
-def missing_browser():
-    """Why the browser tests cannot run here, or None."""
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing (pip install -r requirements.txt)"
-    return None
-
-
-# Decided at collection, before the session builds the book: skip here, fail under CI.
-MISSING = missing_browser()
-if MISSING and os.environ.get("CI") == "true":
-    pytest.fail(f"CI must run the browser tests: {MISSING}", pytrace=False)
-if MISSING:
-    pytest.skip(MISSING, allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402  (only once it is known to exist)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def do_GET(self):
-        # Chromium asks every site for /favicon.ico; the book has none, and the 404 would be
-        # logged as a console error that says nothing about the book's pages.
-        if self.path == "/favicon.ico":
-            self.send_response(204)
-            self.end_headers()
-        else:
-            super().do_GET()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(html):
-    """Serve the built book on a free port of 127.0.0.1; yield its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+require_chromium()  # skip here, fail under CI, before the session builds the book
 
 
 class Visit:

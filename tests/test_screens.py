@@ -10,20 +10,13 @@ wrap. On the desktop no display equation sticks out of the column unless it scro
 box. _ext/page_fixes.py makes this so. Without /usr/bin/chromium the tests skip, except under
 CI=true, where they fail (CI installs it).
 """
-import importlib.util
-import os
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from browser_setup import require_chromium
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 TOC_PAGES = list(parse_toc_yaml(ROOT / "_toc.yml"))  # the book's own parser; root first
 
 PHONE, TABLET, DESKTOP = (390, 844), (768, 1024), (1280, 800)
@@ -36,56 +29,9 @@ MENU_BUTTON = ".primary-toggle:visible"
 CONTENTS_BUTTON = ".secondary-toggle:visible"
 
 
-def missing_browser():
-    """Why the browser tests cannot run here, or None."""
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing (pip install -r requirements.txt)"
-    return None
+require_chromium()  # skip here, fail under CI, before the session builds the book
 
-
-# Decided at collection, before the session builds the book: skip here, fail under CI.
-MISSING = missing_browser()
-if MISSING and os.environ.get("CI") == "true":
-    pytest.fail(f"CI must run the browser tests: {MISSING}", pytrace=False)
-if MISSING:
-    pytest.skip(MISSING, allow_module_level=True)
-
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402  (only once it is known to exist)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def do_GET(self):
-        if self.path == "/favicon.ico":  # asked for by Chromium; the book has none
-            self.send_response(204)
-            self.end_headers()
-        else:
-            super().do_GET()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(html):
-    """Serve the built book on a free port of 127.0.0.1; yield its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402  (only once it exists)
 
 
 class Tab:
@@ -238,6 +184,18 @@ def click_outside(tab, selector):
     tab.page.mouse.click(x, tab.height / 2)
 
 
+def closes_by_escape_and_by_a_tap_beside(tab, button, panel, what):
+    """Open `panel` with `button`, close it with Escape; open it again, close it by a tap beside."""
+    button.click()
+    tab.wait_until(panel, True, f"{what}, opened again")
+    tab.page.keyboard.press("Escape")
+    tab.wait_until(panel, False, f"{what} after Escape")
+    button.click()
+    tab.wait_until(panel, True, f"{what}, opened once more")
+    click_outside(tab, panel)
+    tab.wait_until(panel, False, f"{what} after a tap beside it")
+
+
 @pytest.mark.parametrize("size", SCREENS)
 def test_the_menu_opens_leads_to_a_chapter_and_closes(tabs, size):
     tab = tabs(size)
@@ -268,14 +226,7 @@ def test_the_menu_opens_leads_to_a_chapter_and_closes(tabs, size):
     menu = tab.page.locator(MENU_BUTTON)
     if tab.width < NARROW:  # a reader closes the menu with Escape or by tapping beside it
         tab.wait_until(PRIMARY_NAV, False, "the menu on the chapter the menu led to")
-        menu.click()
-        tab.wait_until(PRIMARY_NAV, True, "the menu, opened again")
-        tab.page.keyboard.press("Escape")
-        tab.wait_until(PRIMARY_NAV, False, "the menu after Escape")
-        menu.click()
-        tab.wait_until(PRIMARY_NAV, True, "the menu, opened once more")
-        click_outside(tab, PRIMARY_NAV)
-        tab.wait_until(PRIMARY_NAV, False, "the menu after a tap beside it")
+        closes_by_escape_and_by_a_tap_beside(tab, menu, PRIMARY_NAV, "the menu")
     else:
         menu.click()
         tab.wait_until(PRIMARY_NAV, False, "the sidebar of the chapter after a click on the menu")
@@ -305,14 +256,7 @@ def test_the_page_contents_open_lead_to_a_section_and_close(tabs, size):
     assert tab.page.locator(fragment).evaluate(
         "h => h.getBoundingClientRect().top < innerHeight && h.getBoundingClientRect().bottom > 0")
 
-    contents.click()
-    tab.wait_until(PAGE_TOC, True, "the page contents, opened again")
-    tab.page.keyboard.press("Escape")
-    tab.wait_until(PAGE_TOC, False, "the page contents after Escape")
-    contents.click()
-    tab.wait_until(PAGE_TOC, True, "the page contents, opened once more")
-    click_outside(tab, PAGE_TOC)
-    tab.wait_until(PAGE_TOC, False, "the page contents after a tap beside them")
+    closes_by_escape_and_by_a_tap_beside(tab, contents, PAGE_TOC, "the page contents")
     assert tab.errors == []
 
 
