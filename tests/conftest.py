@@ -71,8 +71,7 @@ def book_config(cache_path):
     Book reads them relative to the configuration file, which then lies elsewhere)."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["cache"] = str(cache_path)
-    for key in ("logo",):
-        config[key] = str(ROOT / config[key])
+    config["logo"] = str(ROOT / config["logo"])
     config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
     config["bibtex_bibfiles"] = [str(ROOT / f) for f in config["bibtex_bibfiles"]]
     extensions = config["sphinx"]["local_extensions"]

@@ -10,7 +10,6 @@ What is compared is what a reader reads: glued numbers are rounded to the precis
 shows, never a float's last digits, which change with the BLAS kernel, the thread count and memory
 alignment (test_saved_outputs_show_no_float_noise keeps it so).
 """
-import configparser
 import re
 from collections import defaultdict
 from difflib import unified_diff
@@ -18,10 +17,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbval.plugin import coalesce_streams, transform_streams_for_comparison
+from nbval.plugin import coalesce_streams, get_sanitize_patterns, transform_streams_for_comparison
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))  # as conftest.py runs them
 IDS = [path.stem for path in CHAPTERS]
 
 # Output keys nbval does not compare (with its default, non-nbdime settings).
@@ -29,13 +28,9 @@ SKIP_COMPARE = {"metadata", "traceback", "prompt_number", "output_type", "name",
                 "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg"}
 
 
-def sanitize_patterns(path=ROOT / ".ci" / "nbval-sanitize.cfg"):
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(path)
-    return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
-
-
-PATTERNS = sanitize_patterns()
+# nbval's own reading of the sanitizer file: (regex, replacement) pairs.
+PATTERNS = [(re.compile(regex), replace) for regex, replace in
+            get_sanitize_patterns((ROOT / ".ci" / "nbval-sanitize.cfg").read_text())]
 
 
 def _text(value):
