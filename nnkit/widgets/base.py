@@ -187,6 +187,43 @@ def _player_html(uid, names, options, frames, play, interval):
             f'<script>{script}</script></div>')
 
 
+def live_html(name, config, alt):
+    """The live page version of a widget: a placeholder that the book's JavaScript fills.
+
+    The book ships one script per widget (``_ext/static/live/<name>.js``, loaded on every page
+    by ``_ext/live_widgets.py``). Each registers ``window.nnkitLive[name]`` and mounts itself into
+    every ``div.nnkit-live[data-nnkit-live=name]``, reading its start state from the JSON
+    ``config``. Outside the book (JupyterLab shows the live ipywidget instead) the ``<noscript>``
+    text says what the widget shows.
+
+    Parameters
+    ----------
+    name : str
+        The widget's name in ``window.nnkitLive`` (e.g. ``"grid_detector"``).
+    config : dict
+        Plain-JSON start state (numbers, strings, nested lists).
+    alt : str
+        Text alternative: what the widget shows, for readers without JavaScript.
+
+    Returns
+    -------
+    str
+        An HTML fragment, deterministic for the same arguments.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name must be an identifier such as 'grid_detector', got {name!r}")
+    if not isinstance(config, dict):
+        raise TypeError(f"config must be a dict of plain JSON values, got {type(config).__name__}")
+    data = json.dumps(config, sort_keys=True, allow_nan=False).replace("</", "<\\/")
+    return (f'<div class="nnkit-live" data-nnkit-live="{name}">'
+            f'<script type="application/json" class="nnkit-live-config">{data}</script>'
+            f'<noscript><p>{html.escape(alt)} (This interactive widget needs JavaScript.)</p>'
+            f'</noscript></div>')
+
+
 def _is_number(label):
     try:
         float(label)
@@ -214,6 +251,9 @@ class Explorer(widgets.VBox):
         Extra buttons shown under the controls (their handlers usually set control values).
     play : str or None
         Passed to :func:`static_player`.
+    live : tuple (name, config) or None
+        The widget's live page version (see :func:`live_html`); when given, the page shows it
+        instead of the static twin.
 
     Attributes
     ----------
@@ -228,7 +268,8 @@ class Explorer(widgets.VBox):
     (chapters/01-patterns-and-dimensionality).
     """
 
-    def __init__(self, controls, render, static_grid=None, alt="", buttons=(), play=None):
+    def __init__(self, controls, render, static_grid=None, alt="", buttons=(), play=None,
+                 live=None):
         if not isinstance(controls, dict):
             raise TypeError("controls must be a dict: name -> ipywidgets value widget")
         if not callable(render):
@@ -238,6 +279,9 @@ class Explorer(widgets.VBox):
         self._static_grid = static_grid
         self._alt = alt
         self._play = play
+        if live is not None and (not isinstance(live, tuple) or len(live) != 2):
+            raise TypeError("live must be a (name, config) tuple or None")
+        self._live = live
         self.last = render(**self.values())
         if isinstance(self.last, str):
             self.output = widgets.HTML(self.last)
@@ -295,7 +339,8 @@ class Explorer(widgets.VBox):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = (f"{type(self).__name__}: an interactive widget; run the notebook"
                                 " to use it")
-        static = self.static_html()
+        static = (live_html(*self._live, self._alt) if self._live is not None
+                  else self.static_html())
         if static is not None:
             bundle["text/html"] = static
         return bundle
