@@ -155,8 +155,9 @@ WORKERS = 3
 # A guard against a hang only, far above any grading (10 to 60 s each on a busy 2-core machine).
 GRADE_TIMEOUT = 600
 
-# The reference solutions are graded on this one core, one at a time, while a busy loop pinned to it
-# takes half of it (where the OS cannot pin processes, they are graded unpinned next to the loop).
+# The reference solutions are graded on this one core, all at once, while a busy loop pinned to it
+# takes its share (where the OS cannot pin processes, they are graded unpinned next to the loop).
+# The time limits count CPU seconds, so the sharing slows the wall clock, never a test's verdict.
 PINNED_CORE = min(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else None
 BUSY_LOOP = """
 import os, sys
@@ -244,8 +245,9 @@ def _submissions(generated, root):
 
 
 def _grade_all(jobs):
-    """{(kind, slug): results}: the solutions one at a time on PINNED_CORE next to a busy loop
-    pinned there too, the other submissions meanwhile, WORKERS - 1 at a time.
+    """{(kind, slug): results}: the solutions all at once on PINNED_CORE next to a busy loop
+    pinned there too (each gets a fraction of one busy core: a slower machine than any laptop,
+    and only one core of the run's), the other submissions meanwhile, WORKERS - 1 at a time.
 
     Each solution's results say on which cores it ran ("cores") and whether the busy loop ran
     until the last solution was graded ("busy").
@@ -253,7 +255,9 @@ def _grade_all(jobs):
     pin = [] if PINNED_CORE is None else [str(PINNED_CORE)]
     busy = subprocess.Popen([sys.executable, "-c", BUSY_LOOP, *pin])
     try:
-        with ThreadPoolExecutor(1) as pinned, ThreadPoolExecutor(max(1, WORKERS - 1)) as others:
+        n_solutions = sum(kind == "solution" for kind, _ in jobs)
+        with ThreadPoolExecutor(max(1, n_solutions)) as pinned, \
+                ThreadPoolExecutor(max(1, WORKERS - 1)) as others:
             futures = {
                 key: (pinned if key[0] == "solution" else others).submit(_run_grader, *job)
                 for key, job in jobs.items()
