@@ -102,8 +102,8 @@ PLANTED = {
 
 # Chapter 02's submission whose q1 raises and whose q3 loops forever. It is graded by a copy of the
 # autograder whose test cases stop the code after LOOP_LIMIT s of CPU time instead of their own
-# limit (the guard's code unchanged): q3's two test cases then burn 2 × 5 s of CPU rather than
-# 2 × 60 s, which take minutes of wall time on a busy machine. The real limits are checked apart:
+# limit (the guard's code unchanged): q3's three test cases then burn 3 × 2 s of CPU rather than
+# 3 × 60 s, which take minutes of wall time on a busy machine. The real limits are checked apart:
 # test_every_test_case_has_a_cpu_time_limit reads them, and the reference solutions' grading on a
 # busy core shows that none is within a correct solution's reach.
 BROKEN = {
@@ -111,7 +111,7 @@ BROKEN = {
     "raises": ("q1", "z = w @ x\n", "raise RuntimeError('planted error')\n"),
     "loops": ("q3", "return L * (K + 1)", "while True:\n        pass"),
 }
-LOOP_LIMIT = 5
+LOOP_LIMIT = 2
 
 
 def _assign_script():
