@@ -9,9 +9,11 @@ module                 chapter
 ``activations``        2. The perceptron
 ``perceptron``         2. The perceptron
 ``logic``              3. Logic gates, XOR and building complexity
-``mlp``                4-6. Multilayer perceptrons, backpropagation, training
+``layers``             4-5. A dense layer: its forward rule and its backward rule
+``mlp``                4-5. Multilayer perceptrons: a list of layers plus an output/loss table
 ``universal``          4. Multilayer perceptrons (universal approximation by hand)
-``backprop``           5. Training: loss, gradient descent and backpropagation
+``backprop``           5. Training: costs, the backward pass, gradient checks
+``training``           6. Training in practice: optimizers, dropout, L2, early stopping
 ``grid``               7-8. Convolution, pooling and CNN architectures
 ``architectures``      10. Neural networks as a family of models
 ``datasets``           every chapter (offline data only)
@@ -31,13 +33,15 @@ from nnkit import (
     datasets,
     dimensionality,
     grid,
+    layers,
     logic,
     mlp,
     perceptron,
     plotting,
+    training,
     universal,
 )
 
 __version__ = "0.1.0"
 __all__ = ["activations", "architectures", "backprop", "datasets", "dimensionality", "grid",
-           "logic", "mlp", "perceptron", "plotting", "universal"]
+           "layers", "logic", "mlp", "perceptron", "plotting", "training", "universal"]

@@ -6,15 +6,66 @@ adding an activation is one line and code elsewhere (perceptrons, MLPs) looks fu
 name. Every function is elementwise except ``softmax``, which normalises along the last axis;
 ``DERIVATIVES["softmax"]`` therefore returns the Jacobian, one (K, K) matrix per row.
 
+Each formula is written once, in ``FORMULAS`` and ``DERIVATIVE_FORMULAS``: there without
+argument checks and in the dtype of z, for the layers of a network (:mod:`nnkit.layers`), whose
+z is an array they computed themselves. The public functions check z, then apply the formula.
+
 Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
 """
 import numpy as np
 
 from nnkit._validation import as_float, as_float_array, check_choice
 
+__all__ = ["ACTIVATIONS", "DERIVATIVES", "FORMULAS", "DERIVATIVE_FORMULAS", "sigmoid", "tanh",
+           "relu", "leaky_relu", "elu", "step", "sign", "linear", "softmax", "softmax_jacobian",
+           "get", "derivative"]
+
 
 def _as_z(z):
     return as_float_array(z, "z", allow_empty=True)
+
+
+# ------------------------------------------------------------------------------ the formulas
+# Each formula once, without argument checks and in the dtype of z (float32 stays float32). The
+# public functions below check their argument and call these; a network layer, whose z is an
+# array it computed itself, calls them directly (the checks would cost a third of a training
+# step).
+
+def _sigmoid(z):
+    e = np.exp(-np.abs(z))  # never overflows: the exponent is <= 0
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_prime(z):
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
+
+
+FORMULAS = {
+    "sigmoid": _sigmoid,
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "leaky_relu": lambda z, alpha=0.01: np.where(z > 0, z, alpha * z),
+    "elu": lambda z, alpha=1.0: np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0))),
+    "linear": lambda z: z.copy(),
+    "softmax": _softmax,
+}
+
+DERIVATIVE_FORMULAS = {
+    "sigmoid": _sigmoid_prime,
+    "tanh": lambda z: 1.0 - np.tanh(z) ** 2,
+    "relu": lambda z: (z > 0).astype(z.dtype),
+    "leaky_relu": lambda z, alpha=0.01: np.where(z > 0, 1.0, alpha).astype(z.dtype, copy=False),
+    "elu": lambda z, alpha=1.0: np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0))).astype(
+        z.dtype, copy=False),
+    "linear": np.ones_like,
+}
 
 
 _ALPHA = {
@@ -47,37 +98,33 @@ def _elementwise(returns="ndarray of float, same shape as ``z``"):
 @_elementwise("ndarray of float, same shape as ``z``, values in (0, 1)")
 def sigmoid(z):
     """Logistic sigmoid σ(z) = 1 / (1 + e^(−z)), computed without overflow."""
-    z = _as_z(z)
-    e = np.exp(-np.abs(z))  # never overflows: the exponent is <= 0
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return _sigmoid(_as_z(z))
 
 
 @_elementwise("ndarray of float, same shape as ``z``, values in (−1, 1)")
 def tanh(z):
     """Hyperbolic tangent, a sigmoid shape centred on 0."""
-    return np.tanh(_as_z(z))
+    return FORMULAS["tanh"](_as_z(z))
 
 
 @_elementwise()
 def relu(z):
     """Rectified linear unit max(0, z)."""
-    return np.maximum(_as_z(z), 0.0)
+    return FORMULAS["relu"](_as_z(z))
 
 
 @_elementwise()
 def leaky_relu(z, alpha=0.01):
     """Leaky ReLU: z for z > 0, αz otherwise (α small, typically 0.01 to 0.1)."""
-    z = _as_z(z)
     alpha = as_float(alpha, "alpha", minimum=0.0, maximum=1.0, exclusive_maximum=True)
-    return np.where(z > 0, z, alpha * z)
+    return FORMULAS["leaky_relu"](_as_z(z), alpha)
 
 
 @_elementwise()
 def elu(z, alpha=1.0):
     """Exponential linear unit: z for z > 0, α(e^z − 1) otherwise."""
-    z = _as_z(z)
     alpha = as_float(alpha, "alpha", minimum=0.0)
-    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+    return FORMULAS["elu"](_as_z(z), alpha)
 
 
 @_elementwise("ndarray of int, same shape as ``z``, values in {0, 1}")
@@ -98,7 +145,7 @@ def sign(z):
 @_elementwise("ndarray of float, a copy of ``z``")
 def linear(z):
     """Identity h(z) = z: a neuron with it is linear regression."""
-    return _as_z(z).copy()
+    return FORMULAS["linear"](_as_z(z))
 
 
 def softmax(z):
@@ -116,9 +163,7 @@ def softmax(z):
 
     Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
     """
-    z = as_float_array(z, "z", ndim=(1, 2))
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    return _softmax(as_float_array(z, "z", ndim=(1, 2)))
 
 
 def softmax_jacobian(z):
@@ -140,27 +185,25 @@ def softmax_jacobian(z):
 
 
 def _sigmoid_derivative(z):
-    s = sigmoid(z)
-    return s * (1.0 - s)
+    return _sigmoid_prime(_as_z(z))
 
 
 def _tanh_derivative(z):
-    return 1.0 - np.tanh(_as_z(z)) ** 2
+    return DERIVATIVE_FORMULAS["tanh"](_as_z(z))
 
 
 def _relu_derivative(z):
-    return (_as_z(z) > 0).astype(np.float64)
+    return DERIVATIVE_FORMULAS["relu"](_as_z(z))
 
 
 def _leaky_relu_derivative(z, alpha=0.01):
     alpha = as_float(alpha, "alpha", minimum=0.0, maximum=1.0, exclusive_maximum=True)
-    return np.where(_as_z(z) > 0, 1.0, alpha)
+    return DERIVATIVE_FORMULAS["leaky_relu"](_as_z(z), alpha)
 
 
 def _elu_derivative(z, alpha=1.0):
-    z = _as_z(z)
     alpha = as_float(alpha, "alpha", minimum=0.0)
-    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
+    return DERIVATIVE_FORMULAS["elu"](_as_z(z), alpha)
 
 
 def _zero_derivative(z):
@@ -169,7 +212,7 @@ def _zero_derivative(z):
 
 
 def _linear_derivative(z):
-    return np.ones_like(_as_z(z))
+    return DERIVATIVE_FORMULAS["linear"](_as_z(z))
 
 
 ACTIVATIONS = {

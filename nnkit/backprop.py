@@ -1,20 +1,23 @@
-"""Training, opened up: costs, gradient descent, and backpropagation one step at a time.
+"""Training: costs, gradient descent and backpropagation, the one backward pass of nnkit.
 
-:class:`nnkit.mlp.MLP` computes its gradients in a few lines of matrix code. This module
-spells out the same mathematics for the reader of chapter 5:
-
-- the three costs on predictions (squared error, binary and multiclass cross-entropy);
-- gradient descent θ ← θ − η ∇J on any differentiable function;
-- the worked derivations, as plain functions: a linear neuron with the mean squared error, a
+- The costs, in one convention: the loss of a sample is summed over the outputs, and the
+  cost J is its mean over the samples. ``OUTPUTS`` is the output/loss table an
+  :class:`~nnkit.mlp.MLP` ends with: for each output layer its activation, its cost computed
+  stably from the weighted inputs z^L, and its error signal δ^L = ∂J/∂z^L; the same costs on
+  predictions (``squared_error_cost`` and the two cross-entropies) are what chapter 5 computes
+  by hand. ``targets`` turns the caller's y into the target matrix, with errors naming y.
+- :func:`backward`, the backward loop: given δ^L it calls each layer's backward rule
+  (:class:`nnkit.layers.Dense`), from l = L down to 1. :class:`~nnkit.mlp.MLP` trains with it,
+  and :func:`backprop_trace` shows the lists of that same pass.
+- Gradient descent θ ← θ − η ∇J on any differentiable function, the numerical gradient by
+  central differences, and the gradient check of a network against it.
+- The worked derivations, as plain functions: a linear neuron with the mean squared error, a
   sigmoid neuron with the squared error, and a network with two hidden units, each
-  differentiated by hand with the chain rule;
-- backpropagation through an :class:`~nnkit.mlp.MLP` that keeps every intermediate quantity
-  (weighted inputs z, activations a, error signals δ, gradients), and the same chain rule as a
-  product of Jacobians;
-- what a gradient costs (Baur–Strassen) and how many updates an epoch makes.
+  differentiated by hand with the chain rule; the same chain rule as a product of Jacobians.
+- What a gradient costs (Baur–Strassen) and how many updates an epoch makes.
 
-Notation as in :mod:`nnkit.mlp`: rows are samples, layer l computes z^[l] = a^[l−1] W^[l] + b^[l]
-and a^[l] = h(z^[l]), with a^[0] = X.
+Notation as in the book: rows are samples, layer l = 1, …, L computes
+z^l = a^(l−1) W^l + b^l and a^l = h(z^l), with a^0 = X.
 
 Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
 (chapters/05-backpropagation).
@@ -26,14 +29,32 @@ import numpy as np
 
 from nnkit import activations
 from nnkit._validation import (
+    as_array,
     as_float,
     as_float_array,
     as_int,
     as_labels,
     as_rng,
     as_samples,
+    check_choice,
 )
-from nnkit.mlp import MLP, OUTPUTS
+
+__all__ = ["OUTPUTS", "BackpropTrace", "squared_error_cost", "binary_cross_entropy_cost",
+           "cross_entropy_cost", "cross_entropy", "binary_cross_entropy", "squared_error",
+           "targets", "backward", "gradient_descent", "numerical_gradient", "gradient_check",
+           "linear_neuron_loss", "linear_neuron_gradient", "NEURON_COSTS", "sigmoid_neuron_loss",
+           "sigmoid_neuron_gradient", "sigmoid_neuron_descent", "two_unit_forward",
+           "two_unit_loss", "two_unit_gradient",
+           "backprop_trace", "layer_jacobians", "operation_counts", "updates_per_epoch",
+           "train_validation_split", "minibatch_gradient_noise"]
+
+
+def _check_model(model):
+    from nnkit.mlp import MLP  # nnkit.mlp imports this module: look the class up when called
+
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    return model
 
 # ---------------------------------------------------------------------------------- costs
 
@@ -60,7 +81,7 @@ def squared_error_cost(y_hat, y):
     -------
     float
         For several outputs, the squared errors are summed over the outputs, then averaged
-        over the samples (as :func:`nnkit.mlp.squared_error` does).
+        over the samples (as :func:`nnkit.backprop.squared_error` does).
 
     Examples
     --------
@@ -139,6 +160,142 @@ def cross_entropy_cost(P, y):
         raise ValueError("P must hold probabilities: non-negative rows that sum to 1")
     with np.errstate(divide="ignore"):
         return float(-np.log(P[np.arange(len(y)), y]).mean())
+
+
+# The same three costs as functions of the output layer's weighted inputs z^L and the target
+# matrix Y, the form a network trains with: computed from z, they never take ln 0.
+
+def cross_entropy(z, Y):
+    """Mean cross-entropy −ln p̂(true class) of softmax outputs, from the logits ``z``.
+
+    Equals ``cross_entropy_cost(softmax(z), y)`` for the labels y of the one-hot rows of Y,
+    computed as ln Σ_k e^(z_k) − z_true, which stays finite where p̂ underflows to 0.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, K)
+        Weighted inputs of the output layer.
+    Y : ndarray of shape (n_samples, K)
+        One-hot targets.
+
+    Returns
+    -------
+    float
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-(Y * log_p).sum(axis=1).mean())
+
+
+def binary_cross_entropy(z, Y):
+    """Binary cross-entropy of sigmoid outputs from the logits ``z``, summed over the outputs
+    and averaged over the samples.
+
+    Uses −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = ln(1 + e^z) − y z, which never takes ln 0; for
+    one output it equals ``binary_cross_entropy_cost(sigmoid(z), y)``.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_outputs)
+    Y : ndarray of shape (n_samples, n_outputs), values 0 or 1
+
+    Returns
+    -------
+    float
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    return float((np.logaddexp(0.0, z) - Y * z).sum(axis=1).mean())
+
+
+def squared_error(z, Y):
+    """Mean over samples of the squared error summed over outputs: ``squared_error_cost``.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_outputs)
+        Predictions: the outputs of the linear output layer (its activation is the identity).
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets.
+
+    Returns
+    -------
+    float
+        (1/N) Σ_i Σ_k (z_ik − Y_ik)².
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    return float(((z - Y) ** 2).sum(axis=1).mean())
+
+
+Output = namedtuple("Output", "activation loss error")
+Output.__doc__ = """One row of the output/loss table: the output layer's activation (a name of
+``nnkit.activations.FORMULAS``), its cost ``loss(z, Y)`` from the weighted inputs, and
+``error(y_hat, Y)``, the per-sample ∂loss/∂z (the error signal δ^L is its mean share,
+``error / N``).
+
+Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+(chapters/05-backpropagation).
+"""
+
+#: The output layer and its cost: for softmax with cross-entropy and sigmoid with binary
+#: cross-entropy, δ^L = (ŷ − y) / N; for a linear output with squared error, 2 (ŷ − y) / N.
+OUTPUTS = {
+    "softmax": Output("softmax", cross_entropy, lambda y_hat, Y: y_hat - Y),
+    "sigmoid": Output("sigmoid", binary_cross_entropy, lambda y_hat, Y: y_hat - Y),
+    "linear": Output("linear", squared_error, lambda y_hat, Y: 2.0 * (y_hat - Y)),
+}
+
+
+def targets(y, output, n_outputs, n_samples, name="y", samples_name="X", dtype=np.float64):
+    """The target matrix Y of shape (n_samples, n_outputs) for an output layer.
+
+    Parameters
+    ----------
+    y : array-like
+        Int labels 0..K−1 of shape (n_samples,) for softmax (returned one-hot); 0/1 labels of
+        shape (n_samples,) for one sigmoid output or (n_samples, n_outputs) for several;
+        numbers of shape (n_samples,) or (n_samples, n_outputs) for a linear output.
+    output : {"softmax", "sigmoid", "linear"}
+    n_outputs : int
+        Units of the output layer.
+    n_samples : int
+        Rows of the inputs.
+    name, samples_name : str
+        The caller's names of y and of the inputs, for error messages.
+    dtype : numpy dtype, default float64
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs)
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    if output == "softmax":
+        labels = as_labels(y, name, n_samples, n_classes=n_outputs, samples_name=samples_name)
+        return np.eye(n_outputs, dtype=dtype)[labels]
+    if output == "sigmoid":
+        Y = as_array(y, name)
+        if n_outputs == 1 and Y.ndim == 1:
+            return as_labels(Y, name, n_samples, n_classes=2,
+                             samples_name=samples_name)[:, None].astype(dtype)
+        if Y.ndim != 2 or Y.shape != (n_samples, n_outputs):
+            raise ValueError(f"{name} must have shape ({n_samples},) for one sigmoid output "
+                             f"or ({n_samples}, {n_outputs}), got {Y.shape}")
+        as_labels(Y.ravel(), name, n_classes=2)
+        return Y.astype(dtype)
+    Y = as_float_array(y, name, ndim=(1, 2))
+    Y = Y[:, None] if Y.ndim == 1 else Y
+    if Y.shape != (n_samples, n_outputs):
+        raise ValueError(f"{name} must have shape ({n_samples},) or ({n_samples}, {n_outputs}), "
+                         f"got {np.shape(y)}")
+    return Y.astype(dtype, copy=False)
 
 
 # ---------------------------------------------------------------------------------- descent
@@ -222,6 +379,58 @@ def numerical_gradient(f, theta, eps=1e-6):
     return grad
 
 
+def gradient_check(model, X, y, eps=1e-6, l2=0.0):
+    """Compare ``model.gradients`` with the numerical gradient of ``model.loss``.
+
+    For every parameter array θ, :func:`nnkit.backprop.numerical_gradient` differentiates the
+    cost as a function of θ alone; the error of that array is ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) (0 when
+    both vanish), g from backpropagation and ĝ from the central differences.
+
+    Parameters
+    ----------
+    model : MLP
+        A float64 network (float32 rounding would swamp the differences).
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    eps : float, default 1e-6
+    l2 : float, default 0.0
+
+    Returns
+    -------
+    float
+        The largest relative error over all parameter arrays (around 1e-7 or below when
+        backpropagation is right).
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    _check_model(model)
+    if model.dtype != np.float64:
+        raise ValueError(f"gradient_check needs a float64 model (MLP(..., dtype='float64')), got "
+                         f"dtype={model.dtype.name!r}: float32 rounding swamps the differences")
+    eps = as_float(eps, "eps", minimum=0.0, exclusive_minimum=True)
+    analytic = [g for pair in model.gradients(X, y, l2) for g in pair]
+    worst = 0.0
+    for theta, g in zip([theta for pair in model.params for theta in pair], analytic):
+        def cost(value, theta=theta):
+            kept = theta.copy()
+            theta[...] = value
+            try:
+                return model.loss(X, y, l2)
+            finally:
+                theta[...] = kept
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
+            numeric = numerical_gradient(cost, theta, eps)
+            scale = np.linalg.norm(g) + np.linalg.norm(numeric)
+            if not np.isfinite(scale):
+                X_checked = model._check_X(X)
+                raise model._too_large(X_checked, "the finite differences overflow float64",
+                                       model._targets(y, len(X_checked)))
+            if scale > 0:
+                worst = max(worst, float(np.linalg.norm(g - numeric) / scale))
+    return worst
+
+
 # ---------------------------------------------------------------------------------- neurons
 
 
@@ -284,8 +493,14 @@ def linear_neuron_gradient(w, b, X, y):
     return 2.0 * X.T @ error / len(y), float(2.0 * error.mean())
 
 
-def sigmoid_neuron_loss(w, b, x, y):
-    """Squared error of one sigmoid neuron on one sample: L = (y − σ(z))², z = wᵀx + b.
+NEURON_COSTS = ("squared_error", "cross_entropy")
+
+
+def sigmoid_neuron_loss(w, b, x, y, cost="squared_error"):
+    """The loss of one sigmoid neuron ŷ = σ(z), z = wᵀx + b, on one sample.
+
+    Squared error L = (y − ŷ)², or cross-entropy L = −[y ln ŷ + (1 − y) ln(1 − ŷ)] (computed
+    as ln(1 + e^z) − y z, which never takes ln 0).
 
     Parameters
     ----------
@@ -293,7 +508,8 @@ def sigmoid_neuron_loss(w, b, x, y):
     b : float
     x : array-like of shape (n_features,)
     y : float
-        The target.
+        The target (for cross-entropy, in [0, 1]).
+    cost : {"squared_error", "cross_entropy"}, default "squared_error"
 
     Returns
     -------
@@ -303,19 +519,25 @@ def sigmoid_neuron_loss(w, b, x, y):
     (chapters/05-backpropagation).
     """
     w, b, x = _neuron_args(w, b, x, ndim=1)
-    y_hat = float(activations.sigmoid(x @ w + b))
-    return (as_float(y, "y") - y_hat) ** 2
+    y = as_float(y, "y")
+    z = float(x @ w + b)
+    if check_choice(cost, "cost", NEURON_COSTS) == "cross_entropy":
+        return float(np.logaddexp(0.0, z) - y * z)
+    return (y - float(activations.sigmoid(z))) ** 2
 
 
-def sigmoid_neuron_gradient(w, b, x, y):
+def sigmoid_neuron_gradient(w, b, x, y, cost="squared_error"):
     """The gradient of :func:`sigmoid_neuron_loss` by the chain rule.
 
-    ∂L/∂w_j = ∂L/∂ŷ · ∂ŷ/∂z · ∂z/∂w_j = −2 (y − ŷ) · σ(z)(1 − σ(z)) · x_j, and the same
-    without the factor x_j for the bias.
+    ∂L/∂w_j = ∂L/∂ŷ · ∂ŷ/∂z · ∂z/∂w_j. For the squared error that is
+    −2 (y − ŷ) · σ(z)(1 − σ(z)) · x_j: the slope σ'(z) ≤ 1/4 of the sigmoid stays in, and a
+    saturated neuron (σ'(z) ≈ 0) learns slowly however wrong it is. For the cross-entropy,
+    ∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)) cancels that slope and ∂L/∂z = ŷ − y. The bias gets the same
+    without the factor x_j.
 
     Parameters
     ----------
-    w, b, x, y
+    w, b, x, y, cost
         As in :func:`sigmoid_neuron_loss`.
 
     Returns
@@ -327,9 +549,50 @@ def sigmoid_neuron_gradient(w, b, x, y):
     (chapters/05-backpropagation).
     """
     w, b, x = _neuron_args(w, b, x, ndim=1)
+    y = as_float(y, "y")
     s = float(activations.sigmoid(x @ w + b))  # σ(z) = ŷ
-    dz = -2.0 * (as_float(y, "y") - s) * s * (1.0 - s)  # ∂L/∂z
+    if check_choice(cost, "cost", NEURON_COSTS) == "cross_entropy":
+        dz = s - y  # ∂L/∂z: σ'(z) cancelled
+    else:
+        dz = -2.0 * (y - s) * s * (1.0 - s)  # ∂L/∂z
     return dz * x, dz
+
+
+def sigmoid_neuron_descent(w, b, x, y, cost, learning_rate, n_steps):
+    """Gradient descent on one sigmoid neuron and one sample: its output after every step.
+
+    Starting a neuron saturated and wrong (ŷ ≈ 1 for y = 0) shows the learning slowdown of the
+    squared error, whose gradient carries the vanishing slope σ'(z), against cross-entropy,
+    whose gradient ŷ − y is largest exactly when the neuron is most wrong.
+
+    Parameters
+    ----------
+    w : array-like of shape (n_features,)
+    b : float
+    x : array-like of shape (n_features,)
+    y : float
+    cost : {"squared_error", "cross_entropy"}
+    learning_rate : float
+        The step size η > 0.
+    n_steps : int
+        Updates to make.
+
+    Returns
+    -------
+    ndarray of shape (n_steps + 1,)
+        ŷ = σ(wᵀx + b) before the first step and after each one.
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    w, b, x = _neuron_args(w, b, x, ndim=1)
+    check_choice(cost, "cost", NEURON_COSTS)
+
+    def gradient(theta):
+        dw, db = sigmoid_neuron_gradient(theta[:-1], theta[-1], x, y, cost)
+        return np.r_[dw, db]
+    path = gradient_descent(gradient, np.r_[w, b], learning_rate, n_steps)
+    return activations.sigmoid(path[:, :-1] @ x + path[:, -1])
 
 
 # ---------------------------------------------------------------------------------- two units
@@ -440,11 +703,41 @@ def two_unit_gradient(params, x, y):
 
 # ---------------------------------------------------------------------------------- backprop
 
+def backward(layers, delta):
+    """The backward pass: every layer's backward rule, from the last layer to the first.
+
+    Given the output error δ^L = ∂J/∂z^L, layer l (for l = L, …, 1) keeps its gradients
+    dW^l = (a^(l−1))ᵀ δ^l and db^l = Σ δ^l and returns ∂J/∂a^(l−1) = δ^l (W^l)ᵀ; the layer below
+    turns that into its own error signal δ^(l−1) = ∂J/∂a^(l−1) ⊙ h'(z^(l−1)).
+
+    Parameters
+    ----------
+    layers : list of Dense
+        Layers 1, …, L (``layers[l - 1]`` is layer l), after their forward pass.
+    delta : ndarray of shape (n_samples, n_L)
+        δ^L, the error signal of the output layer.
+
+    Returns
+    -------
+    list of (dW, db)
+        One pair per layer, l = 1, …, L.
+
+    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+    (chapters/05-backpropagation).
+    """
+    L = len(layers)
+    for l in range(L, 0, -1):
+        grad_a = layers[l - 1].backward(delta, propagate=l > 1)  # keeps δˡ, dWˡ, dbˡ
+        if l > 1:
+            delta = layers[l - 2].error(grad_a)  # δˡ⁻¹ = (δˡ Wˡᵀ) ⊙ h'(zˡ⁻¹)
+    return [(layer.dW, layer.db) for layer in layers]
+
+
 BackpropTrace = namedtuple("BackpropTrace", "z a delta dW db loss")
 BackpropTrace.__doc__ = """Every quantity of one forward and backward pass (lists indexed by layer).
 
 ``z[l]`` and ``a[l]`` for l = 1..L are the weighted inputs and outputs of layer l (``z[0]`` is
-None and ``a[0]`` is X); ``delta[l]`` = ∂J/∂z^[l] (``delta[0]`` is None); ``dW[l]`` and
+None and ``a[0]`` is X); ``delta[l]`` = ∂J/∂z^l (``delta[0]`` is None); ``dW[l]`` and
 ``db[l]`` the gradients of layer l's weights and biases (index 0 is None); ``loss`` the cost J.
 
 Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
@@ -452,70 +745,17 @@ Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
 """
 
 
-def _targets(model, y, n_samples):
-    """The target matrix of shape (n_samples, n_outputs) for the model's output layer."""
-    if model.output == "softmax":
-        return np.eye(model.layer_sizes[-1])[as_labels(y, "y", n_samples,
-                                                       n_classes=model.layer_sizes[-1])]
-    Y = as_float_array(y, "y", ndim=(1, 2))
-    Y = Y[:, None] if Y.ndim == 1 else Y
-    if Y.shape != (n_samples, model.layer_sizes[-1]):
-        raise ValueError(f"y must have shape ({n_samples},) or "
-                         f"({n_samples}, {model.layer_sizes[-1]}), got {np.shape(y)}")
-    return Y
-
-
-def layer_backward(delta, a_prev, W, dh_prev=None):
-    """The backward pass of one dense layer z = a_prev W + b.
-
-    Parameters
-    ----------
-    delta : ndarray of shape (n_samples, n_out)
-        The error signal ∂J/∂z of this layer.
-    a_prev : ndarray of shape (n_samples, n_in)
-        The layer's input (the previous layer's output).
-    W : ndarray of shape (n_in, n_out)
-        The layer's weights.
-    dh_prev : ndarray of shape (n_samples, n_in) or None
-        h'(z) of the previous layer, to continue the chain; None for the first layer.
-
-    Returns
-    -------
-    dW : ndarray of shape (n_in, n_out)
-        ∂J/∂W = a_prevᵀ δ: entry (v, q) sums δ_q x_v over the samples.
-    db : ndarray of shape (n_out,)
-        ∂J/∂b: δ summed over the samples.
-    delta_prev : ndarray of shape (n_samples, n_in) or None
-        The previous layer's error signal (δ Wᵀ) ⊙ h'(z_prev), or None if ``dh_prev`` is None.
-
-    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
-    (chapters/05-backpropagation).
-    """
-    delta = as_float_array(delta, "delta", ndim=2)
-    a_prev = as_float_array(a_prev, "a_prev", ndim=2)
-    W = as_float_array(W, "W", ndim=2)
-    if W.shape != (a_prev.shape[1], delta.shape[1]) or len(a_prev) != len(delta):
-        raise ValueError(f"shapes do not chain: a_prev {a_prev.shape}, W {W.shape}, "
-                         f"delta {delta.shape}")
-    delta_prev = None
-    if dh_prev is not None:
-        dh_prev = as_float_array(dh_prev, "dh_prev", ndim=2)
-        if dh_prev.shape != a_prev.shape:
-            raise ValueError(f"dh_prev must have shape {a_prev.shape}, got {dh_prev.shape}")
-        delta_prev = (delta @ W.T) * dh_prev
-    return a_prev.T @ delta, delta.sum(axis=0), delta_prev
-
-
 def backprop_trace(model, X, y):
-    """Backpropagation through ``model``, step by step, keeping every intermediate quantity.
+    """One forward and backward pass through ``model``, with every intermediate quantity.
 
-    1. Forward pass: z^[l] = a^[l−1] W^[l] + b^[l] and a^[l] = h(z^[l]), stored for l = 1..L.
-    2. Output error: δ^[L] = ∂J/∂z^[L] = (ŷ − y)/N for softmax or sigmoid outputs with
+    Runs :meth:`nnkit.mlp.MLP.backprop`, the pass that :meth:`~nnkit.mlp.MLP.gradients` and
+    ``fit`` use, and collects what each layer kept from it:
+
+    1. Forward pass: z^l = a^(l−1) W^l + b^l and a^l = h(z^l), for l = 1..L, from a^0 = X.
+    2. Output error: δ^L = ∂J/∂z^L = (ŷ − y)/N for softmax or sigmoid outputs with
        cross-entropy, 2(ŷ − y)/N for a linear output with squared error.
-    3. Backward pass: δ^[l] = (δ^[l+1] W^[l+1]ᵀ) ⊙ h'(z^[l]), down to l = 1.
-    4. Gradients: ∂J/∂W^[l] = a^[l−1]ᵀ δ^[l] and ∂J/∂b^[l] = Σ_samples δ^[l].
-
-    The result equals :meth:`nnkit.mlp.MLP.gradients` (without the l2 penalty).
+    3. Backward pass (:func:`backward`): δ^l = (δ^(l+1) (W^(l+1))ᵀ) ⊙ h'(z^l), down to l = 1.
+    4. Gradients: ∂J/∂W^l = (a^(l−1))ᵀ δ^l and ∂J/∂b^l = Σ_samples δ^l.
 
     Parameters
     ----------
@@ -528,43 +768,30 @@ def backprop_trace(model, X, y):
     Returns
     -------
     BackpropTrace
-        Lists ``z``, ``a``, ``delta``, ``dW``, ``db`` indexed by layer, and ``loss``.
+        Lists ``z``, ``a``, ``delta``, ``dW``, ``db`` indexed by layer (index 0 is the input
+        side), and ``loss`` (without an l2 penalty).
 
     Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
     (chapters/05-backpropagation).
     """
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    X = as_samples(X, "X", n_features=model.layer_sizes[0])
-    Y = _targets(model, y, len(X))
-    model._loss(X, Y, 0.0, name="X")  # an overflow in the forward pass or the loss, and
-    model._backprop(X, Y, 0.0, name="X")  # in the gradients, raises an error naming X
-    h = activations.get(model.hidden_activation)
-    dh = activations.derivative(model.hidden_activation)
-    out = OUTPUTS[model.output]
-    L = len(model.params)
-    z, a = [None], [X]
-    for l, (W, b) in enumerate(model.params, start=1):
-        z.append(a[-1] @ W + b)
-        a.append(out.activation(z[-1]) if l == L else h(z[-1]))
-    delta, dW, db = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)
-    delta[L] = out.error(a[L], Y) / len(X)
-    for l in range(L, 0, -1):
-        dh_prev = dh(z[l - 1]) if l > 1 else None
-        dW[l], db[l], delta[l - 1] = layer_backward(delta[l], a[l - 1], model.params[l - 1][0],
-                                                    dh_prev)
-    delta[0] = None
-    return BackpropTrace(z, a, delta, dW, db, out.loss(z[L], Y))
+    loss, _ = _check_model(model).backprop(X, y)
+    layers = model.layers
+    return BackpropTrace(z=[None] + [layer.z for layer in layers],
+                         a=[layers[0].a_prev] + [layer.a for layer in layers],
+                         delta=[None] + [layer.delta for layer in layers],
+                         dW=[None] + [layer.dW for layer in layers],
+                         db=[None] + [layer.db for layer in layers], loss=loss)
 
 
 def layer_jacobians(model, x):
     """The Jacobian of every layer's map for one sample, for the chain rule as matrix products.
 
-    For a hidden layer, a^[l] = h(z^[l]) with z^[l] = a^[l−1] W^[l] + b^[l], so
-    ∂a^[l]/∂a^[l−1] = diag(h'(z^[l])) W^[l]ᵀ. For the output layer the map is taken up to its
-    weighted input: ∂z^[L]/∂a^[L−1] = W^[L]ᵀ. The gradient of the cost with respect to the
-    input is then the row vector δ^[L] times these Jacobians, last layer first: a chain of
-    vector–Jacobian products, which is what backpropagation evaluates.
+    For a hidden layer, a^l = h(z^l) with z^l = a^(l−1) W^l + b^l, so
+    ∂a^l/∂a^(l−1) = diag(h'(z^l)) (W^l)ᵀ. For the output layer the map is taken up to its
+    weighted input: ∂z^L/∂a^(L−1) = (W^L)ᵀ, since δ^L = ∂J/∂z^L already contains the output
+    activation's derivative. The gradient of the cost with respect to the input is then the
+    row vector δ^L times these Jacobians, last layer first: a chain of vector–Jacobian
+    products, which is what backpropagation evaluates.
 
     Parameters
     ----------
@@ -580,23 +807,14 @@ def layer_jacobians(model, x):
     Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
     (chapters/05-backpropagation).
     """
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    a = as_float_array(x, "x", ndim=1)
-    if len(a) != model.layer_sizes[0]:
-        raise ValueError(f"x must have {model.layer_sizes[0]} entries, got {len(a)}")
-    model._forward(a[None, :], name="x")  # an overflow raises an error naming x
-    h = activations.get(model.hidden_activation)
+    _check_model(model)
+    x = as_float_array(x, "x", ndim=1)
+    if len(x) != model.layer_sizes[0]:
+        raise ValueError(f"x must have {model.layer_sizes[0]} entries, got {len(x)}")
+    model._forward(x[None, :], name="x")  # the layers keep z; an overflow names x
     dh = activations.derivative(model.hidden_activation)
-    jacobians = []
-    for l, (W, b) in enumerate(model.params, start=1):
-        z = a @ W + b
-        if l == len(model.params):
-            jacobians.append(W.T.copy())
-        else:
-            jacobians.append(dh(z)[:, None] * W.T)
-            a = h(z)
-    return jacobians
+    hidden = [dh(layer.z[0])[:, None] * layer.W.T for layer in model.layers[:-1]]
+    return hidden + [model.layers[-1].W.T.copy()]
 
 
 # ---------------------------------------------------------------------------------- budgets
@@ -738,8 +956,7 @@ def minibatch_gradient_noise(model, X, y, batch_size, n_batches=50, random_state
     Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
     (chapters/05-backpropagation).
     """
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    _check_model(model)
     X = as_samples(X, "X", n_features=model.layer_sizes[0])
     y = np.asarray(y)
     B = as_int(batch_size, "batch_size", minimum=1, maximum=len(X))

@@ -1,8 +1,9 @@
-"""Multilayer perceptrons trained with hand-written backpropagation.
+"""Multilayer perceptrons: a list of dense layers plus an output/loss table.
 
-Rows of ``X`` are samples. Layer l computes its weighted input z = a @ W + b from the previous
-layer's output a (``W`` of shape (n_in, n_out), ``b`` of shape (n_out,)) and its output h(z).
-The output layer fits the task:
+Rows of ``X`` are samples. Layer l = 1, …, L is a :class:`nnkit.layers.Dense` layer: it
+computes its weighted input z^l = a^(l−1) W^l + b^l from the previous layer's output (a^0 = X;
+``W`` of shape (n_in, n_out), ``b`` of shape (n_out,)) and its output a^l = h(z^l). The last
+layer's activation and the cost come from the output/loss table ``nnkit.backprop.OUTPUTS``:
 
 =========  ====================  =====================================  ==================
 output     targets y             loss (mean over samples)               output error ∂J/∂z
@@ -12,298 +13,44 @@ sigmoid    0/1 labels            −Σ_k [y ln ŷ + (1 − y) ln(1 − ŷ)]     
 linear     real numbers          Σ_k (ŷ_k − y_k)²                       2 (ŷ − y) / N
 =========  ====================  =====================================  ==================
 
-plus l2 · Σ‖W‖² over the weight matrices (not the biases) when l2 > 0. Backpropagation sends
-the error signal δ back through the layers, δ^[l] = (δ^[l+1] Wᵀ) ⊙ h'(z^[l]), and each weight
-gradient is ∂J/∂W = aᵀ δ: the chain rule, evaluated for a whole mini-batch with matrices.
+plus l2 · Σ‖W‖² over the weight matrices (not the biases) when l2 > 0. Backpropagation
+(:func:`nnkit.backprop.backward`) sends the error signal back through the layers,
+δ^l = (δ^(l+1) (W^(l+1))ᵀ) ⊙ h'(z^l), and each layer's weight gradient is (a^(l−1))ᵀ δ^l: the
+chain rule, evaluated for a whole mini-batch with matrices. Training (``fit``) is
+:func:`nnkit.training.fit`; the optimizers, schedules and chapter-6 diagnostics that used to
+live here are in :mod:`nnkit.training` and can still be imported from this module.
 
 Taught in: chapter 4, "Multilayer perceptrons" (chapters/04-multilayer-perceptrons); trained in
 chapter 5, "Training: loss, gradient descent and backpropagation" (chapters/05-backpropagation)
 and chapter 6, "Training in practice" (chapters/06-training-in-practice).
 """
-import copy
-from collections import namedtuple
-
 import numpy as np
 
-from nnkit import activations
-from nnkit._progress import epochs as epochs_with_progress
-from nnkit._validation import (
-    as_array,
-    as_float,
-    as_float_array,
-    as_int,
-    as_labels,
-    as_rng,
-    as_samples,
-    check_choice,
-)
+from nnkit import backprop, training
+from nnkit._validation import as_float, as_float_array, as_int, as_rng, as_samples, check_choice
+from nnkit.backprop import OUTPUTS as OUTPUTS
+from nnkit.backprop import binary_cross_entropy as binary_cross_entropy
+from nnkit.backprop import cross_entropy as cross_entropy
+from nnkit.backprop import gradient_check as gradient_check
+from nnkit.backprop import squared_error as squared_error
+from nnkit.layers import HIDDEN_ACTIVATIONS as HIDDEN_ACTIVATIONS
+from nnkit.layers import dense
+from nnkit.training import OPTIMIZERS as OPTIMIZERS
+from nnkit.training import SCHEDULES as SCHEDULES
+from nnkit.training import SGD as SGD
+from nnkit.training import Adam as Adam
+from nnkit.training import Momentum as Momentum
+from nnkit.training import batch_norm as batch_norm
+from nnkit.training import identical_hidden_units as identical_hidden_units
+from nnkit.training import jacobian_norms as jacobian_norms
+from nnkit.training import learning_rate_at as learning_rate_at
+from nnkit.training import validation_scores as validation_scores
 
-
-def cross_entropy(z, Y):
-    """Mean cross-entropy −ln p̂(true class) of softmax outputs, from the logits ``z``.
-
-    Parameters
-    ----------
-    z : ndarray of shape (n_samples, K)
-        Weighted inputs of the output layer.
-    Y : ndarray of shape (n_samples, K)
-        One-hot targets.
-
-    Returns
-    -------
-    float
-
-    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
-    (chapters/05-backpropagation).
-    """
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return float(-(Y * log_p).sum(axis=1).mean())
-
-
-def binary_cross_entropy(z, Y):
-    """Binary cross-entropy of sigmoid outputs from the logits ``z``, summed over the outputs
-    and averaged over the samples.
-
-    Uses −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = ln(1 + e^z) − y z, which never takes ln 0.
-
-    Parameters
-    ----------
-    z : ndarray of shape (n_samples, n_outputs)
-    Y : ndarray of shape (n_samples, n_outputs), values 0 or 1
-
-    Returns
-    -------
-    float
-
-    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
-    (chapters/05-backpropagation).
-    """
-    return float((np.logaddexp(0.0, z) - Y * z).sum(axis=1).mean())
-
-
-def squared_error(z, Y):
-    """Mean over samples of the squared error summed over outputs.
-
-    Parameters
-    ----------
-    z : ndarray of shape (n_samples, n_outputs)
-        Predictions: the outputs of the linear output layer (its activation is the identity).
-    Y : ndarray of shape (n_samples, n_outputs)
-        Targets.
-
-    Returns
-    -------
-    float
-        (1/N) Σ_i Σ_k (z_ik − Y_ik)².
-
-    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
-    (chapters/05-backpropagation).
-    """
-    return float(((z - Y) ** 2).sum(axis=1).mean())
-
-
-_Output = namedtuple("_Output", "activation loss error")
-
-# name -> (activation of the logits, loss of the logits, per-sample error ∂loss/∂z from outputs)
-OUTPUTS = {
-    "softmax": _Output(activations.softmax, cross_entropy, lambda a, Y: a - Y),
-    "sigmoid": _Output(activations.sigmoid, binary_cross_entropy, lambda a, Y: a - Y),
-    "linear": _Output(activations.linear, squared_error, lambda a, Y: 2.0 * (a - Y)),
-}
-
-HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh", "sigmoid", "linear")
-
-
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-# The same formulas as nnkit.activations without its argument checks: inside the network z is
-# always a float array the network computed itself, and skipping the checks makes a training
-# step about a third faster (the widgets train live). Other activations use nnkit.activations.
-_TRUSTED_HIDDEN = {
-    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
-    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(z.dtype)),
-}
-
-
-def _softmax(z):
-    """nnkit.activations.softmax without its checks (z is the network's own 2-D float array)."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    e /= e.sum(axis=1, keepdims=True)
-    return e
-
-
-class SGD:
-    """Plain gradient descent: θ ← θ − η ∇J.
-
-    ``step`` applies one update to every parameter array; the subclasses change only the
-    direction of the step, from the state they keep per array.
-
-    Parameters
-    ----------
-    learning_rate : float
-        The step size η > 0.
-
-    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
-    (chapters/05-backpropagation).
-    """
-
-    def __init__(self, learning_rate):
-        self.learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0,
-                                      exclusive_minimum=True)
-        self.state = None  # one entry per parameter array, made on the first step
-        self.t = 0  # number of steps taken
-
-    def step(self, params, grads):
-        """Update every array of ``params`` in place: θ ← θ − η · direction.
-
-        Parameters
-        ----------
-        params : list of ndarray
-            The parameter arrays, changed in place.
-        grads : list of ndarray
-            ∇J for each array of ``params``, with the same shapes.
-        """
-        if self.state is None:
-            self.state = [self._new_state(theta) for theta in params]
-        self.t += 1
-        for theta, nabla, state in zip(params, grads, self.state):
-            theta -= self.learning_rate * self._direction(nabla, state)
-
-    @property
-    def state_size(self):
-        """How many numbers the optimizer keeps besides the parameters (0 before the first
-        step): none for plain gradient descent, one per parameter for momentum (2× memory in
-        all), two per parameter for Adam (3×).
-
-        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
-        """
-        if self.state is None:
-            return 0
-        return sum(int(np.size(part)) for entry in self.state if entry is not None
-                   for part in (entry if isinstance(entry, tuple) else (entry,)))
-
-    def _new_state(self, theta):
-        return None
-
-    def _direction(self, nabla, state):
-        return nabla
-
-
-class Momentum(SGD):
-    """Gradient descent on a smoothed gradient: v ← βv + ∇J, θ ← θ − η v (2× memory).
-
-    Parameters
-    ----------
-    learning_rate : float
-        The step size η > 0.
-    beta : float, default 0.9
-        How much of the previous velocity v is kept, in [0, 1).
-
-    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
-    """
-
-    def __init__(self, learning_rate, beta=0.9):
-        super().__init__(learning_rate)
-        self.beta = as_float(beta, "beta", minimum=0.0, maximum=1.0, exclusive_maximum=True)
-
-    def _new_state(self, theta):
-        return np.zeros_like(theta)  # the velocity v
-
-    def _direction(self, nabla, v):
-        v *= self.beta
-        v += nabla
-        return v
-
-
-class Adam(SGD):
-    """Adam: momentum on the gradient and on its square, bias-corrected (3× memory).
-
-    m ← β1 m + (1 − β1) ∇J and v ← β2 v + (1 − β2) (∇J)², then θ ← θ − η m̂ / (√v̂ + ε)
-    with m̂ = m / (1 − β1^t) and v̂ = v / (1 − β2^t) after t steps.
-
-    Parameters
-    ----------
-    learning_rate : float
-        The step size η > 0.
-    beta1, beta2 : float, default 0.9 and 0.999
-        Decay rates of the two moving averages, in [0, 1).
-    eps : float, default 1e-8
-        Keeps the division finite.
-
-    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
-    """
-
-    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
-        super().__init__(learning_rate)
-        self.beta1 = as_float(beta1, "beta1", minimum=0.0, maximum=1.0, exclusive_maximum=True)
-        self.beta2 = as_float(beta2, "beta2", minimum=0.0, maximum=1.0, exclusive_maximum=True)
-        self.eps = as_float(eps, "eps", minimum=0.0, exclusive_minimum=True)
-
-    def _new_state(self, theta):
-        return np.zeros_like(theta), np.zeros_like(theta)  # m and v
-
-    def _direction(self, nabla, state):
-        m, v = state
-        m += (1 - self.beta1) * (nabla - m)
-        v += (1 - self.beta2) * (nabla ** 2 - v)
-        m_hat = m / (1 - self.beta1 ** self.t)
-        v_hat = v / (1 - self.beta2 ** self.t)
-        return m_hat / (np.sqrt(v_hat) + self.eps)
-
-
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
-
-# name -> learning-rate factor at epoch t of T: start at η, decay towards the end
-SCHEDULES = {
-    "constant": lambda t, T: 1.0,
-    "step": lambda t, T: 0.5 ** np.floor(4 * t / T),
-    "exponential": lambda t, T: 0.01 ** (t / T),
-    "cosine": lambda t, T: 0.5 * (1 + np.cos(np.pi * t / T)),
-}
-
-
-def learning_rate_at(schedule, learning_rate, epoch, epochs):
-    """The learning rate of a schedule in a given epoch: start large, then decay.
-
-    ==============  =======================================  ==================
-    schedule        η_t for epoch t = 0, 1, ..., T − 1       at the last epoch
-    ==============  =======================================  ==================
-    "constant"      η                                        η
-    "step"          η · 0.5^⌊4t / T⌋ (halved each quarter)   η / 8
-    "exponential"   η · 0.01^(t / T)                         about η / 100
-    "cosine"        η · (1 + cos(π t / T)) / 2               close to 0
-    ==============  =======================================  ==================
-
-    Parameters
-    ----------
-    schedule : str or callable
-        A name above, or a function ``schedule(epoch, epochs)`` returning the rate (> 0).
-    learning_rate : float
-        The starting rate η > 0 (ignored by a callable schedule).
-    epoch : int
-        The epoch t, from 0.
-    epochs : int
-        The number of epochs T of the training run.
-
-    Returns
-    -------
-    float
-
-    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
-    """
-    epochs = as_int(epochs, "epochs", minimum=1)
-    epoch = as_int(epoch, "epoch", minimum=0, maximum=epochs - 1)
-    if callable(schedule):
-        return as_float(schedule(epoch, epochs), "the schedule's learning rate", minimum=0.0,
-                        exclusive_minimum=True)
-    factor = SCHEDULES[check_choice(schedule, "schedule", SCHEDULES)](epoch, epochs)
-    learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0, exclusive_minimum=True)
-    return float(learning_rate * factor)
+# MLP and its settings; then what moved to nnkit.backprop and nnkit.training but the book
+# (chapter 6, tests/test_book.py) still cites here.
+__all__ = ["MLP", "affine_collapse", "INITIALIZATIONS", "DTYPES", "STANDARDISED_MAX",
+           "gradient_check", "SGD", "Momentum", "Adam", "learning_rate_at",
+           "identical_hidden_units", "jacobian_norms", "batch_norm", "validation_scores"]
 
 INITIALIZATIONS = ("auto", "he", "xavier", "zeros")
 DTYPES = ("float64", "float32")
@@ -319,14 +66,6 @@ def _at_unit_scale(A):
     """``A`` divided by max |A| when that exceeds 1: the same data at a harmless scale."""
     top = np.abs(A).max()
     return A / top if top > 1 else A
-
-
-def _init_layer(n_in, n_out, init, rng):
-    """Weights N(0, 2/n_in) (He), N(0, 2/(n_in + n_out)) (Xavier) or 0; biases 0."""
-    if init == "zeros":
-        return np.zeros((n_in, n_out)), np.zeros(n_out)
-    var = 2.0 / n_in if init == "he" else 2.0 / (n_in + n_out)
-    return rng.normal(0.0, np.sqrt(var), size=(n_in, n_out)), np.zeros(n_out)
 
 
 class MLP:
@@ -361,6 +100,11 @@ class MLP:
 
     Attributes
     ----------
+    layers : list of Dense
+        Layers 1, …, L (``layers[l - 1]`` is layer l); each keeps the z, a, δ and gradients of
+        the last forward and backward pass.
+    head : nnkit.backprop.Output
+        The row of the output/loss table ``nnkit.backprop.OUTPUTS`` for ``output``.
     history_ : dict
         The history of the last ``fit`` (also its return value).
     optimizer_ : SGD
@@ -398,36 +142,26 @@ class MLP:
             dtype = np.dtype(dtype).name
         self.dtype = np.dtype(check_choice(dtype, "dtype", DTYPES))
         rng = as_rng(random_state)
-        # Drawn in float64 whatever the dtype, so a float32 model starts from the same weights.
-        self._params = [tuple(theta.astype(self.dtype) for theta in _init_layer(n_in, n_out,
-                                                                                init, rng))
-                        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:])]
-        self._h, self._dh = _TRUSTED_HIDDEN.get(hidden_activation, (
-            self._in_dtype(activations.get(hidden_activation)),
-            self._in_dtype(activations.derivative(hidden_activation))))
-        self._out = OUTPUTS[output]
-        self._out_activation = (_softmax if output == "softmax"
-                                else self._in_dtype(self._out.activation))
-
-    def _in_dtype(self, f):
-        """``f`` (an nnkit.activations function, which computes in float64) in the model's dtype."""
-        if self.dtype == np.float64:
-            return f
-        return lambda z: f(z).astype(self.dtype)
+        self.head = OUTPUTS[output]
+        L = len(self.layer_sizes) - 1
+        self.layers = [dense(n_in, n_out, self.head.activation if l == L else hidden_activation,
+                             init, rng, self.dtype)
+                       for l, (n_in, n_out) in enumerate(zip(self.layer_sizes[:-1],
+                                                             self.layer_sizes[1:]), start=1)]
 
     # ------------------------------------------------------------------ parameters
     @property
     def params(self):
         """A list of ``(W, b)`` pairs, one per layer: ``W`` of shape (n_in, n_out), ``b`` of
-        shape (n_out,). These are the model's own arrays; assigning a new list checks shapes."""
-        return self._params
+        shape (n_out,). These are the layers' own arrays; assigning a new list checks shapes."""
+        return [(layer.W, layer.b) for layer in self.layers]
 
     @params.setter
     def params(self, new_params):
-        if not isinstance(new_params, (list, tuple)) or len(new_params) != len(self._params):
-            raise ValueError(f"params must be a list of {len(self._params)} (W, b) pairs")
+        if not isinstance(new_params, (list, tuple)) or len(new_params) != len(self.layers):
+            raise ValueError(f"params must be a list of {len(self.layers)} (W, b) pairs")
         checked = []
-        for l, (pair, (W, b)) in enumerate(zip(new_params, self._params)):
+        for l, (pair, (W, b)) in enumerate(zip(new_params, self.params)):
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:
                 raise ValueError(f"params[{l}] must be a (W, b) pair")
             W_new = as_float_array(pair[0], f"params[{l}][0] (W)", ndim=2)
@@ -437,7 +171,8 @@ class MLP:
                                  f"got {W_new.shape} and {b_new.shape}")
             checked.append((W_new.astype(self.dtype, copy=False),
                             b_new.astype(self.dtype, copy=False)))
-        self._params = checked
+        for layer, (W, b) in zip(self.layers, checked):
+            layer.W, layer.b = W, b
 
     @property
     def squared_weight_norm(self):
@@ -446,15 +181,15 @@ class MLP:
 
         Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
         """
-        return float(sum(np.sum(W ** 2) for W, _ in self._params))
+        return float(sum(np.sum(W ** 2) for W, _ in self.params))
 
     @property
     def n_params(self):
         """The number of trainable numbers, Σ over layers of n_in · n_out + n_out."""
-        return sum(W.size + b.size for W, b in self._params)
+        return sum(W.size + b.size for W, b in self.params)
 
     def _flat(self):
-        return [theta for pair in self._params for theta in pair]
+        return [theta for pair in self.params for theta in pair]
 
     # ------------------------------------------------------------------ forward pass
     def _check_X(self, X):
@@ -467,60 +202,38 @@ class MLP:
 
     def _targets(self, y, n_samples, name="y", samples_name="X"):
         """The target matrix Y of shape (n_samples, n_outputs) for this model's output."""
-        n_out = self.layer_sizes[-1]
-        if self.output == "softmax":
-            labels = as_labels(y, name, n_samples, n_classes=n_out, samples_name=samples_name)
-            return np.eye(n_out, dtype=self.dtype)[labels]
-        if self.output == "sigmoid":
-            Y = as_array(y, name)
-            if n_out == 1 and Y.ndim == 1:
-                return as_labels(Y, name, n_samples, n_classes=2,
-                                 samples_name=samples_name)[:, None].astype(self.dtype)
-            if Y.ndim != 2 or Y.shape != (n_samples, n_out):
-                raise ValueError(f"{name} must have shape ({n_samples},) for one sigmoid output "
-                                 f"or ({n_samples}, {n_out}), got {Y.shape}")
-            as_labels(Y.ravel(), name, n_classes=2)
-            return Y.astype(self.dtype)
-        Y = as_float_array(y, name, ndim=(1, 2))
-        Y = Y[:, None] if Y.ndim == 1 else Y
-        if Y.shape != (n_samples, n_out):
-            raise ValueError(f"{name} must have shape ({n_samples},) or ({n_samples}, {n_out}), "
-                             f"got {np.shape(y)}")
-        return Y.astype(self.dtype, copy=False)
+        return backprop.targets(y, self.output, self.layer_sizes[-1], n_samples, name,
+                                samples_name, self.dtype)
+
+    def _chain(self, masks=None):
+        """The layers, the hidden ones wrapped in dropout when ``masks`` are given."""
+        if masks is None:
+            return self.layers
+        return [training.Dropout(layer, m) for layer, m in zip(self.layers, masks)] + \
+            [self.layers[-1]]
 
     def _forward(self, X, masks=None, name=None):
-        """Weighted inputs z and outputs a of every layer (a[0] is X).
+        """The forward pass a^l = h(a^(l−1) W^l + b^l), l = 1..L: returns ŷ = a^L.
 
-        Given ``name``, the caller's name for X, weighted inputs that overflow raise a
-        ValueError naming it instead of flowing on as infinity or NaN. Training passes no name:
-        it skips the check for speed and watches its loss instead.
+        Each layer keeps its z and a. Given ``name``, the caller's name for X, weighted inputs
+        that overflow raise a ValueError naming it instead of flowing on as infinity or NaN.
+        Training passes no name: it skips the check for speed and watches its loss instead.
         """
-        a, zs, outputs = X, [], [X]
-        last = len(self._params) - 1
+        a = X
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked, not warned
-            for l, (W, b) in enumerate(self._params):
-                z = a @ W
-                z += b
-                if name is not None and not np.all(np.isfinite(z)):
-                    raise self._too_large(X, f"the weighted inputs of layer {l + 1} overflow "
+            for l, layer in enumerate(self._chain(masks), start=1):
+                a = layer.forward(a)
+                if name is not None and not np.all(np.isfinite(layer.z)):
+                    raise self._too_large(X, f"the weighted inputs of layer {l} overflow "
                                              f"{self.dtype.name}", name=name)
-                if l < last:
-                    a = self._h(z) if masks is None else self._h(z) * masks[l]
-                else:
-                    a = self._out_activation(z)
-                zs.append(z)
-                outputs.append(a)
-        return zs, outputs
+        return a
 
     def _stays_finite(self, X, Y=None):
         """Whether the forward pass on X (and, given Y, the loss) of these weights is finite."""
-        try:
-            zs, _ = self._forward(X)
-        except ValueError:  # an activation of nnkit.activations refused an infinite z
-            return False
         with np.errstate(over="ignore", invalid="ignore"):
-            return all(np.all(np.isfinite(z)) for z in zs) and (
-                Y is None or bool(np.isfinite(self._out.loss(zs[-1], Y))))
+            self._forward(X)
+            return all(np.all(np.isfinite(layer.z)) for layer in self.layers) and (
+                Y is None or bool(np.isfinite(self.head.loss(self.layers[-1].z, Y))))
 
     def _too_large(self, X, what, Y=None, name="X"):
         """The error for ``what``, an overflow on X (and targets Y).
@@ -558,7 +271,7 @@ class MLP:
             Class probabilities (softmax), probabilities of class 1 (sigmoid) or predicted
             values (linear).
         """
-        return self._forward(self._check_X(X), name="X")[1][-1]
+        return self._forward(self._check_X(X), name="X")
 
     __call__ = forward
 
@@ -576,16 +289,20 @@ class MLP:
 
         Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
         """
-        return self._forward(self._check_X(X), name="X")[1][1:-1]
+        self._forward(self._check_X(X), name="X")
+        return [layer.a for layer in self.layers[:-1]]
 
     def _loss(self, X, Y, l2, name=None):
-        zs, _ = self._forward(X, name=name)
+        self._forward(X, name=name)
+        return self._cost(X, Y, l2, name)
+
+    def _cost(self, X, Y, l2, name=None):
+        """J of the last forward pass: the output table's loss plus the L2 term."""
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
-            J = self._out.loss(zs[-1], Y)
+            J = self.head.loss(self.layers[-1].z, Y)
         if name is not None and not np.isfinite(J):
             raise self._too_large(X, f"the loss overflows {self.dtype.name}", Y, name)
-        penalty = l2 * sum(float(np.sum(W ** 2)) for W, _ in self._params)
-        return J + penalty
+        return J + training.l2_penalty((W for W, _ in self.params), l2)
 
     def loss(self, X, y, l2=0.0):
         """The cost J: the mean loss over the samples, plus l2 · Σ‖W‖² if ``l2 > 0``.
@@ -611,23 +328,44 @@ class MLP:
 
     # ------------------------------------------------------------------ backpropagation
     def _backprop(self, X, Y, l2, masks=None, name=None):
-        zs, outputs = self._forward(X, masks, name)
-        grads = []
+        """Forward pass, δ^L from the output table, the backward loop, then the L2 term."""
+        y_hat = self._forward(X, masks, name)
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
-            delta = self._out.error(outputs[-1], Y) / X.shape[0]  # ∂J/∂z of the output layer
-            for l in reversed(range(len(self._params))):
-                W, _ = self._params[l]
-                dW, db = outputs[l].T @ delta, delta.sum(axis=0)
-                if name is not None and not (np.all(np.isfinite(dW)) and np.all(np.isfinite(db))):
-                    raise self._too_large(X, f"the gradients overflow {self.dtype.name}", Y, name)
-                if l2:
-                    dW += 2.0 * l2 * W
-                grads.append((dW, db))
-                if l > 0:
-                    delta = (delta @ W.T) * self._dh(zs[l - 1])
-                    if masks is not None:
-                        delta = delta * masks[l - 1]
-        return grads[::-1]
+            delta = self.head.error(y_hat, Y) / X.shape[0]  # δᴸ = ∂J/∂zᴸ
+            grads = backprop.backward(self._chain(masks), delta)
+        if name is not None and not all(np.all(np.isfinite(g)) for pair in grads for g in pair):
+            raise self._too_large(X, f"the gradients overflow {self.dtype.name}", Y, name)
+        if l2:
+            grads = [(dW + training.l2_gradient(layer.W, l2), db)
+                     for (dW, db), layer in zip(grads, self.layers)]
+        return grads
+
+    def backprop(self, X, y, l2=0.0):
+        """One forward and one backward pass: the cost and its gradients.
+
+        Afterwards every layer of ``layers`` holds its z, a, δ, dW and db from this pass
+        (:func:`nnkit.backprop.backprop_trace` lists them).
+
+        Parameters
+        ----------
+        X, y, l2
+            As in :meth:`loss`.
+
+        Returns
+        -------
+        J : float
+            The cost, as :meth:`loss` computes it.
+        grads : list of (dW, db)
+            As :meth:`gradients` returns them.
+
+        Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
+        (chapters/05-backpropagation).
+        """
+        X = self._check_X(X)
+        Y = self._targets(y, X.shape[0])
+        l2 = as_float(l2, "l2", minimum=0.0)
+        grads = self._backprop(X, Y, l2, name="X")
+        return self._cost(X, Y, l2, name="X"), grads
 
     def gradients(self, X, y, l2=0.0):
         """Gradients of ``loss(X, y, l2)`` by backpropagation, no automatic differentiation.
@@ -690,15 +428,18 @@ class MLP:
         epochs : int
             Passes over the training data.
         learning_rate : float
-            Step size η > 0.
+            Step size η > 0 (of the first epoch, when a ``schedule`` decays it). Each epoch's
+            rate is passed to the optimizer's ``step``; fit never changes an optimizer's own
+            ``learning_rate``.
         batch_size : int or None, default None
             None: full-batch gradient descent (1 update per epoch); 1: stochastic gradient
             descent (N updates); B: mini-batch (⌈N / B⌉ updates).
         optimizer : {"sgd", "momentum", "adam"} or SGD, default "sgd"
             A name makes a fresh optimizer; an optimizer object (:class:`SGD`,
             :class:`Momentum`, :class:`Adam`) is used as it is, keeping its state, so that
-            training can go on where an earlier ``fit`` stopped. Either way it is kept in
-            ``optimizer_``.
+            training can go on where an earlier ``fit`` stopped; if it was built with a
+            learning rate, that must equal ``learning_rate`` (build it without one, e.g.
+            ``Adam()``, to let ``fit`` choose). Either way it is kept in ``optimizer_``.
         l2 : float, default 0.0
             Weight of the penalty l2 · Σ‖W‖².
         validation_data : (X_val, y_val) or None
@@ -717,7 +458,7 @@ class MLP:
             with the latest training loss.
         schedule : None, {"constant", "step", "exponential", "cosine"} or callable
             Learning-rate schedule over the epochs of this call (see
-            :func:`learning_rate_at`); None is "constant".
+            :func:`nnkit.training.learning_rate_at`); None is "constant".
 
         Returns
         -------
@@ -733,79 +474,20 @@ class MLP:
         rate can help; the model is left unchanged), and training that diverges (the loss
         becomes infinite or NaN: the learning rate is too large, or X far from standardised).
 
+        The loop is :func:`nnkit.training.fit`.
+
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
         """
-        X = self._check_X(X)
-        Y = self._targets(y, X.shape[0])
-        epochs = as_int(epochs, "epochs", minimum=1)
-        if isinstance(optimizer, SGD):
-            opt = optimizer
-            opt.learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0,
-                                         exclusive_minimum=True)
-        else:
-            opt = OPTIMIZERS[check_choice(optimizer, "optimizer", OPTIMIZERS)](learning_rate)
-        schedule = "constant" if schedule is None else schedule
-        if not callable(schedule):
-            check_choice(schedule, "schedule", SCHEDULES)
-        base_rate = opt.learning_rate
-        n = X.shape[0]
-        batch_size = n if batch_size is None else as_int(batch_size, "batch_size", 1, n)
-        l2 = as_float(l2, "l2", minimum=0.0)
-        dropout = as_float(dropout, "dropout", minimum=0.0, maximum=1.0, exclusive_maximum=True)
-        val = self._check_validation(validation_data)
-        if early_stopping is not None:
-            early_stopping = as_int(early_stopping, "early_stopping", minimum=1)
-            if val is None:
-                raise ValueError("early_stopping needs validation_data")
-        rng = as_rng(random_state)
-        self._check_trainable(X, Y)
-
-        history = {"loss": [], "score": [], "updates_per_epoch": -(-n // batch_size),
-                   "learning_rate": []}
-        self.optimizer_ = opt
-        if val is not None:
-            history.update(val_loss=[], val_score=[])
-        best = {"loss": np.inf, "epoch": None, "params": None}
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-            bar = epochs_with_progress(epochs, progress, history)
-            for epoch in bar:
-                opt.learning_rate = learning_rate_at(schedule, base_rate, epoch, epochs)
-                history["learning_rate"].append(opt.learning_rate)
-                try:  # the arguments were checked: a ValueError now means a non-finite z
-                    self._train_epoch(X, Y, batch_size, opt, l2, dropout, rng)
-                    self._record(history, "", X, Y)
-                    if val is not None:
-                        self._record(history, "val_", *val)
-                except ValueError:  # the chained error would only name internals
-                    raise self._divergence(epoch, opt.learning_rate, X) from None
-                if not np.isfinite(history["loss"][-1]):
-                    raise self._divergence(epoch, opt.learning_rate, X)
-                if val is not None and self._patience_ran_out(history, best, epoch,
-                                                              early_stopping):
-                    bar.close(f"stopped early after {epoch + 1} of {epochs} epochs")
-                    break
-        if early_stopping is not None and best["params"] is not None:
-            self._params = best["params"]
-        history["epochs_run"] = len(history["loss"])
-        history["best_epoch"] = best["epoch"]
-        self.history_ = history
-        return history
-
-    def _patience_ran_out(self, history, best, epoch, patience):
-        """Keep the weights of the lowest validation loss; say whether to stop early."""
-        if history["val_loss"][-1] < best["loss"]:
-            best.update(loss=history["val_loss"][-1], epoch=epoch,
-                        params=copy.deepcopy(self._params))
-            return False
-        last_improved = -1 if best["epoch"] is None else best["epoch"]
-        return patience is not None and epoch - last_improved >= patience
+        return training.fit(self, X, y, epochs, learning_rate, batch_size, optimizer, l2,
+                            validation_data, early_stopping, dropout, random_state, progress,
+                            schedule)
 
     def _record(self, history, prefix, X, Y):
         """Append the mean data loss (no penalty) and the score on (X, Y) to the history."""
-        zs, outputs = self._forward(X)
-        history[prefix + "loss"].append(self._out.loss(zs[-1], Y))
-        history[prefix + "score"].append(self._score(outputs[-1], Y))
+        y_hat = self._forward(X)
+        history[prefix + "loss"].append(self.head.loss(self.layers[-1].z, Y))
+        history[prefix + "score"].append(self._score(y_hat, Y))
 
     def _check_validation(self, validation_data):
         if validation_data is None:
@@ -823,24 +505,12 @@ class MLP:
         """Refuse to train when the loss of the current weights is already infinite or NaN:
         before any update no learning rate can help; the scale of the data (or of the weights,
         see ``_too_large``) is to blame."""
-        zs, _ = self._forward(X, name="X")
+        self._forward(X, name="X")
         with np.errstate(over="ignore", invalid="ignore"):
-            finite = np.isfinite(self._out.loss(zs[-1], Y))
+            finite = np.isfinite(self.head.loss(self.layers[-1].z, Y))
         if not finite:
             raise self._too_large(X, "the loss is infinite or NaN before any update, so no "
                                      "learning_rate can help", Y)
-
-    def _train_epoch(self, X, Y, batch_size, opt, l2, dropout, rng):
-        order = rng.permutation(X.shape[0])
-        for start in range(0, X.shape[0], batch_size):
-            idx = order[start:start + batch_size]
-            masks = self._dropout_masks(len(idx), dropout, rng) if dropout else None
-            grads = self._backprop(X[idx], Y[idx], l2, masks)
-            opt.step(self._flat(), [g for pair in grads for g in pair])
-
-    def _dropout_masks(self, n_samples, dropout, rng):
-        return [((rng.random((n_samples, n_units)) >= dropout) / (1.0 - dropout)).astype(
-                    self.dtype, copy=False) for n_units in self.layer_sizes[1:-1]]
 
     @staticmethod
     def _divergence(epoch, learning_rate, X):
@@ -931,7 +601,7 @@ class MLP:
         X = self._check_X(X)
         Y = self._targets(y, X.shape[0])
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
-            score = self._score(self._forward(X, name="X")[1][-1], Y)
+            score = self._score(self._forward(X, name="X"), Y)
         if not np.isfinite(score):
             raise self._too_large(X, f"R² overflows {self.dtype.name}", Y)
         return score
@@ -943,255 +613,33 @@ class MLP:
                 f"n_params={self.n_params})")
 
 
+def affine_collapse(model):
+    """The single affine map that a network with linear hidden layers computes.
 
-
-def gradient_check(model, X, y, eps=1e-6, l2=0.0):
-    """Compare ``model.gradients`` with central finite differences.
-
-    For every parameter array θ, the numerical gradient is
-    (J(θ + ε e_i) − J(θ − ε e_i)) / 2ε for each entry i; the error of that array is
-    ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) (0 when both vanish).
-
-    Parameters
-    ----------
-    model : MLP
-    X : array-like of shape (n_samples, n_inputs)
-    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-    eps : float, default 1e-6
-    l2 : float, default 0.0
-
-    Returns
-    -------
-    float
-        The largest relative error over all parameter arrays (around 1e-7 or below when
-        backpropagation is right).
-
-    Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
-    (chapters/05-backpropagation).
-    """
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    if model.dtype != np.float64:
-        raise ValueError(f"gradient_check needs a float64 model (MLP(..., dtype='float64')), got "
-                         f"dtype={model.dtype.name!r}: float32 rounding swamps the differences")
-    eps = as_float(eps, "eps", minimum=0.0, exclusive_minimum=True)
-    X = model._check_X(X)
-    Y = model._targets(y, X.shape[0])
-    l2 = as_float(l2, "l2", minimum=0.0)
-    analytic = [g for pair in model._backprop(X, Y, l2, name="X") for g in pair]
-    worst = 0.0
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
-        for theta, g in zip(model._flat(), analytic):
-            numeric = np.zeros_like(theta)
-            for i in np.ndindex(theta.shape):
-                original = theta[i]
-                theta[i] = original + eps
-                j_plus = model._loss(X, Y, l2)
-                theta[i] = original - eps
-                j_minus = model._loss(X, Y, l2)
-                theta[i] = original
-                numeric[i] = (j_plus - j_minus) / (2 * eps)
-            scale = np.linalg.norm(g) + np.linalg.norm(numeric)
-            if not np.isfinite(scale):
-                raise model._too_large(X, "the finite differences overflow float64", Y)
-            if scale > 0:
-                worst = max(worst, float(np.linalg.norm(g - numeric) / scale))
-    return worst
-
-
-def identical_hidden_units(model, atol=1e-12):
-    """Whether all units of each hidden layer are copies of one another (broken symmetry
-    never happened).
-
-    Two units are copies when their incoming weights, their bias and their outgoing weights
-    are equal. Initialised to zeros, every unit of a layer gets the same gradient, so they stay
-    copies for ever and the layer acts as a single unit.
+    Two linear layers make one: (x W¹ + b¹) W² + b² = x (W¹W²) + (b¹W² + b²), and by
+    induction any stack of them is z^L = x W + b with W = W¹W²⋯W^L. Without a nonlinear
+    activation, depth adds parameters but no expressive power: the network is a linear (or
+    logistic, or softmax) regression on x.
 
     Parameters
     ----------
     model : MLP
-    atol : float, default 1e-12
-        Largest difference still counted as equal.
+        A network with ``hidden_activation="linear"``.
 
     Returns
     -------
-    list of bool
-        One entry per hidden layer (empty for a network without hidden layers).
+    W : ndarray of shape (n_inputs, n_outputs)
+    b : ndarray of shape (n_outputs,)
+        ``X @ W + b`` equals the weighted inputs z^L of the output layer, up to rounding.
 
-    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    Taught in: chapter 4, "Multilayer perceptrons" (chapters/04-multilayer-perceptrons).
     """
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    atol = as_float(atol, "atol", minimum=0.0)
-    same = []
-    for (W, b), (W_next, _) in zip(model.params[:-1], model.params[1:]):
-        unit = np.vstack([W, b[None, :], W_next.T])  # one column per hidden unit
-        same.append(bool(np.all(np.abs(unit - unit[:, :1]) <= atol)))
-    return same
-
-
-def jacobian_norms(depth, width=16, activation="sigmoid", residual=False, weight_scale=1.0,
-                   random_state=None):
-    """How strongly a change of the input still moves layer k of a deep network, k = 1..depth.
-
-    A plain layer maps y ↦ h(y W) with Jacobian J = W diag(h'(z)) (in the row convention of
-    this package); a residual layer maps y ↦ y + h(y W) with Jacobian I + W diag(h'(z)).
-    By the chain rule the Jacobian of layer k with respect to the input is the product of the
-    first k layer Jacobians, and backpropagation multiplies the error signal by the same
-    product (transposed). Its largest singular value (spectral norm) is returned.
-
-    Parameters
-    ----------
-    depth : int
-        Number of layers, >= 1.
-    width : int, default 16
-        Units per layer (the input has as many).
-    activation : str, default "sigmoid"
-        Any name of ``HIDDEN_ACTIVATIONS``.
-    residual : bool, default False
-        Add the skip connection y_(k+1) = y_k + F(y_k).
-    weight_scale : float, default 1.0
-        Weights are N(0, weight_scale² / width) (for residual layers also divided by
-        √depth, the usual way of keeping a sum of many branches bounded).
-    random_state : int, numpy.random.Generator or None
-
-    Returns
-    -------
-    ndarray of shape (depth,)
-        ‖∂y_k / ∂y_0‖₂ for k = 1, ..., depth.
-
-    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
-    """
-    depth = as_int(depth, "depth", minimum=1)
-    width = as_int(width, "width", minimum=1)
-    h = activations.get(check_choice(activation, "activation", HIDDEN_ACTIVATIONS))
-    dh = activations.derivative(activation)
-    if not isinstance(residual, bool):
-        raise TypeError(f"residual must be True or False, got {residual!r}")
-    weight_scale = as_float(weight_scale, "weight_scale", minimum=0.0, exclusive_minimum=True)
-    rng = as_rng(random_state)
-    std = weight_scale / np.sqrt(width) / (np.sqrt(depth) if residual else 1.0)
-    y = rng.normal(size=(1, width))
-    product = np.eye(width)
-    norms = []
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
-        for k in range(1, depth + 1):
-            W = rng.normal(0.0, std, size=(width, width))
-            z = y @ W
-            if not np.all(np.isfinite(z)):
-                raise _jacobian_overflow(weight_scale, depth, k)
-            J = W * dh(z)  # W diag(h'(z)): column j scaled by h'(z_j)
-            if residual:
-                J = np.eye(width) + J
-                y = y + h(z)
-            else:
-                y = h(z)
-            product = product @ J
-            if not np.all(np.isfinite(product)):
-                raise _jacobian_overflow(weight_scale, depth, k)
-            norms.append(np.linalg.norm(product, 2))
-    return np.array(norms)
-
-
-def _jacobian_overflow(weight_scale, depth, layer):
-    return ValueError(f"weight_scale={weight_scale} is too large for depth={depth}: layer {layer} "
-                      "overflows float64; try a smaller weight_scale or fewer layers")
-
-
-def batch_norm(Z, gamma=1.0, beta=0.0, eps=1e-5):
-    """Batch normalisation of weighted inputs: each unit standardised over the mini-batch.
-
-    ẑ = (z − μ_B) / √(σ²_B + ε), then γ ẑ + β, with the mean μ_B and (biased) variance σ²_B of
-    each column over the rows of the batch. However large or shifted z is, ẑ has mean 0 and
-    standard deviation about 1, where a sigmoid is not saturated.
-
-    Parameters
-    ----------
-    Z : array-like of shape (n_samples, n_units)
-        Weighted inputs of one layer for a mini-batch.
-    gamma, beta : float or array-like of shape (n_units,), default 1.0 and 0.0
-        Learnable scale and shift.
-    eps : float, default 1e-5
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_units)
-
-    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
-    """
-    Z = as_float_array(Z, "Z", ndim=2)
-    gamma = as_float_array(gamma, "gamma", ndim=(0, 1))
-    beta = as_float_array(beta, "beta", ndim=(0, 1))
-    for name, value in (("gamma", gamma), ("beta", beta)):
-        if value.ndim == 1 and value.shape != (Z.shape[1],):
-            raise ValueError(f"{name} must be a number or have shape ({Z.shape[1]},), "
-                             f"got {value.shape}")
-    eps = as_float(eps, "eps", minimum=0.0, exclusive_minimum=True)
-    Z_hat = (Z - Z.mean(axis=0)) / np.sqrt(Z.var(axis=0) + eps)
-    return gamma * Z_hat + beta
-
-
-_SETTING_KEYS = {"hidden_layers", "hidden_activation", "init", "epochs", "learning_rate",
-                 "batch_size", "optimizer", "l2", "dropout", "schedule"}
-
-
-def validation_scores(settings, X_train, y_train, X_val, y_val, output="softmax",
-                      random_state=None):
-    """Train one network per hyperparameter setting and score it on validation data.
-
-    This is the inner loop of grid search and random search: ``settings`` can come from
-    ``sklearn.model_selection.ParameterGrid`` or ``ParameterSampler``.
-
-    Parameters
-    ----------
-    settings : iterable of dict
-        Keys among ``hidden_layers`` (tuple of widths, default ``(16,)``),
-        ``hidden_activation``, ``init``, ``epochs`` (default 50), ``learning_rate`` (default
-        0.01), ``batch_size``, ``optimizer`` (default "adam"), ``l2``, ``dropout``,
-        ``schedule``.
-    X_train : array-like of shape (n_train, n_inputs)
-    y_train : array-like of shape (n_train,)
-    X_val : array-like of shape (n_val, n_inputs)
-    y_val : array-like of shape (n_val,)
-    output : {"softmax", "sigmoid"}, default "softmax"
-        The output layer (softmax: one unit per class of ``y_train``).
-    random_state : int or None
-        Seeds every network's weights and shuffling the same way, so settings differ only
-        in their hyperparameters.
-
-    Returns
-    -------
-    ndarray of shape (n_settings,)
-        Validation accuracy of each setting (0 for a setting whose training diverged).
-
-    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
-    """
-    X_train = as_samples(X_train, "X_train")
-    y_train = as_labels(y_train, "y_train", n_samples=X_train.shape[0], samples_name="X_train")
-    check_choice(output, "output", ("softmax", "sigmoid"))
-    seed = None if random_state is None else as_int(random_state, "random_state", minimum=0)
-    n_out = int(y_train.max()) + 1 if output == "softmax" else 1
-    # Checked here, so that errors name these arguments rather than fit's and score's X and y.
-    n_classes = max(n_out, 2)
-    as_labels(y_train, "y_train", n_classes=n_classes)
-    X_val = as_samples(X_val, "X_val", n_features=X_train.shape[1])
-    y_val = as_labels(y_val, "y_val", n_samples=X_val.shape[0], n_classes=n_classes,
-                      samples_name="X_val")
-    scores = []
-    for i, setting in enumerate(settings):
-        if not isinstance(setting, dict) or not set(setting) <= _SETTING_KEYS:
-            raise ValueError(f"settings[{i}] must be a dict with keys among "
-                             f"{sorted(_SETTING_KEYS)}, got {setting!r}")
-        options = {"epochs": 50, "learning_rate": 0.01, "optimizer": "adam", **setting}
-        sizes = [X_train.shape[1], *options.pop("hidden_layers", (16,)), n_out]
-        model = MLP(sizes, hidden_activation=options.pop("hidden_activation", "relu"),
-                    output=output, init=options.pop("init", "auto"), random_state=seed)
-        try:
-            model.fit(X_train, y_train, random_state=seed, **options)
-        except ValueError as err:
-            if "diverged" not in str(err):
-                raise
-            scores.append(0.0)
-            continue
-        scores.append(model.score(X_val, y_val))
-    return np.array(scores)
+    if model.hidden_activation != "linear" and len(model.layers) > 1:
+        raise ValueError("model must have linear hidden layers (hidden_activation='linear') to "
+                         f"collapse into one affine map, got {model.hidden_activation!r}")
+    (W, b), *rest = model.params
+    for W_l, b_l in rest:
+        W, b = W @ W_l, b @ W_l + b_l
+    return W.copy(), b.copy()

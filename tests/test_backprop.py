@@ -14,7 +14,6 @@ from nnkit.backprop import (
     binary_cross_entropy_cost,
     cross_entropy_cost,
     gradient_descent,
-    layer_backward,
     layer_jacobians,
     linear_neuron_gradient,
     linear_neuron_loss,
@@ -29,6 +28,7 @@ from nnkit.backprop import (
     two_unit_loss,
     updates_per_epoch,
 )
+from nnkit.layers import Dense
 from nnkit.mlp import MLP
 
 
@@ -305,21 +305,86 @@ def test_a_mini_batch_gradient_is_the_mean_of_the_per_sample_gradients():
                                    atol=1e-14)
 
 
-def test_layer_backward_matches_torch():
+def test_a_dense_layer_keeps_what_its_backward_rule_needs_and_matches_torch():
     rng = np.random.default_rng(8)
     a_prev, W, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
-    z_prev = rng.normal(size=(4, 3))
-    upstream = rng.normal(size=(4, 2))  # ∂J/∂z of this layer
-    dW, db, delta_prev = layer_backward(upstream, np.tanh(z_prev), W,
-                                        1 - np.tanh(z_prev) ** 2)
-    tz, tW, tb = t64(z_prev, True), t64(W, True), t64(b, True)
-    ((torch.tanh(tz) @ tW + tb) * t64(upstream)).sum().backward()
-    np.testing.assert_allclose(dW, tW.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(db, tb.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(delta_prev, tz.grad.numpy(), rtol=1e-12)
-    assert layer_backward(upstream, a_prev, W)[2] is None
-    with pytest.raises(ValueError, match="shapes do not chain"):
-        layer_backward(upstream, a_prev, W.T)
+    upstream = rng.normal(size=(4, 2))  # ∂J/∂a of this layer
+    layer = Dense(W, b, activation="tanh")
+    a = layer.forward(a_prev)
+    assert layer.a_prev is a_prev and layer.a is a
+    grad_a_prev = layer.backward(layer.error(upstream))
+    ta, tW, tb = t64(a_prev, True), t64(W, True), t64(b, True)
+    out = torch.tanh(ta @ tW + tb)
+    (out * t64(upstream)).sum().backward()
+    np.testing.assert_allclose(a, out.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(layer.dW, tW.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(layer.db, tb.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(grad_a_prev, ta.grad.numpy(), rtol=1e-12)
+    # the names of the book: δ = ∂J/∂a ⊙ h'(z), dW = a_prevᵀ δ, db = Σ δ
+    np.testing.assert_allclose(layer.delta, upstream * (1 - np.tanh(layer.z) ** 2))
+    np.testing.assert_allclose(layer.dW, a_prev.T @ layer.delta)
+    assert layer.backward(layer.delta, propagate=False) is None
+    assert repr(layer) == "Dense(3 → 2, activation='tanh')"
+
+
+def test_the_backward_loop_of_the_mlp_is_the_one_backprop_trace_shows(monkeypatch):
+    """One backward pass: gradients, the trace, the gradient check and fit all run
+    nnkit.backprop.backward, and the trace lists the very arrays that pass produced."""
+    model, X, y = make_case(CASES[1], n=5)
+    calls = []
+    one_loop = backprop.backward
+
+    def spy(layers, delta):
+        grads = one_loop(layers, delta)
+        calls.append(grads)
+        return grads
+    monkeypatch.setattr(backprop, "backward", spy)
+    grads = model.gradients(X, y)
+    trace = backprop_trace(model, X, y)
+    assert len(calls) == 2
+    for l, (dW, db) in enumerate(calls[-1], start=1):  # the trace's lists are the pass's arrays
+        assert trace.dW[l] is dW and trace.db[l] is db
+        assert trace.delta[l] is model.layers[l - 1].delta and trace.z[l] is model.layers[l - 1].z
+    for l, (dW, db) in enumerate(grads, start=1):  # and equal to what gradients returned
+        assert np.array_equal(trace.dW[l], dW) and np.array_equal(trace.db[l], db)
+    mlp.gradient_check(model, X, y)
+    assert len(calls) == 3
+    model.fit(X, y, epochs=2, learning_rate=0.1, batch_size=5, dropout=0.5, random_state=0)
+    assert len(calls) == 5
+
+
+def test_backprop_trace_converts_targets_like_model_gradients():
+    """One target converter: float targets for a sigmoid model fail the same way in both."""
+    model, X, _ = make_case(CASES[2], n=2)
+    errors = []
+    for call in (model.gradients, lambda X, y: backprop_trace(model, X, y)):
+        with pytest.raises(TypeError, match="y must hold integer class labels") as err:
+            call(X, [0.3, 2.0])
+        errors.append(str(err.value))
+    assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("output, n_out", [("softmax", 3), ("sigmoid", 1), ("linear", 2)])
+def test_the_output_table_costs_are_the_costs_on_predictions(output, n_out):
+    """One convention: the cost a network trains on (from z) equals the chapter's cost of ŷ."""
+    rng = np.random.default_rng(5)
+    z = rng.normal(scale=2.0, size=(6, n_out))
+    if output == "softmax":
+        y = rng.integers(0, 3, 6)
+        on_predictions = cross_entropy_cost(activations.softmax(z), y)
+    elif output == "sigmoid":
+        y = rng.integers(0, 2, 6)
+        on_predictions = binary_cross_entropy_cost(activations.sigmoid(z[:, 0]), y)
+    else:
+        y = rng.normal(size=(6, 2))
+        on_predictions = squared_error_cost(z, y)
+    row = backprop.OUTPUTS[output]
+    Y = backprop.targets(y, output, n_out, 6)
+    assert row.loss(z, Y) == pytest.approx(on_predictions, rel=1e-12)
+    # and its error signal is the gradient of that cost with respect to z
+    y_hat = activations.FORMULAS[row.activation](z)
+    np.testing.assert_allclose(row.error(y_hat, Y) / 6,
+                               numerical_gradient(lambda t: row.loss(t, Y), z), atol=1e-8)
 
 
 def test_backprop_trace_refuses_bad_input():
@@ -454,3 +519,55 @@ def test_the_line_fit_of_the_chapter_diverges_exactly_above_a_learning_rate_of_o
     best = final_cost(0.5)
     assert final_cost(0.98) == pytest.approx(best, rel=1e-4)
     assert final_cost(1.02) > 1e3
+
+
+# ------------------------------------------------------------------------------- saturation
+
+@pytest.mark.parametrize("cost", ["squared_error", "cross_entropy"])
+def test_sigmoid_neuron_costs_and_gradients_match_torch(cost):
+    w, b, x, y = np.array([0.8, -0.3]), 0.4, np.array([1.5, -2.0]), 0.25
+    tw, tb = t64(w, True), t64(b, True)
+    z = (tw * t64(x)).sum() + tb
+    if cost == "squared_error":
+        loss = (t64(y) - torch.sigmoid(z)) ** 2
+    else:
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(z, t64(y))
+    loss.backward()
+    assert backprop.sigmoid_neuron_loss(w, b, x, y, cost) == pytest.approx(loss.item(), rel=1e-12)
+    dw, db = backprop.sigmoid_neuron_gradient(w, b, x, y, cost)
+    np.testing.assert_allclose(dw, tw.grad.numpy(), rtol=1e-12)
+    assert db == pytest.approx(tb.grad.item(), rel=1e-12)
+    with pytest.raises(ValueError, match="unknown cost 'hinge'"):
+        backprop.sigmoid_neuron_gradient(w, b, x, y, "hinge")
+
+
+def test_a_saturated_sigmoid_learns_slowly_with_squared_error_not_with_cross_entropy():
+    """Chapter 5's numbers: start at w = b = 2 (ŷ = 0.982 for target 0), η = 0.15."""
+    curves = {(w0, cost): backprop.sigmoid_neuron_descent([w0], w0, [1.0], 0.0, cost, 0.15, 300)
+              for w0 in (1.0, 2.0, 3.0) for cost in backprop.NEURON_COSTS}
+    steps = {key: next((t for t, p in enumerate(y_hat) if p < 0.5), None)
+             for key, y_hat in curves.items()}
+    dz = {cost: backprop.sigmoid_neuron_gradient([2.0], 2.0, [1.0], 0.0, cost)[1]
+          for cost in backprop.NEURON_COSTS}
+    assert round(curves[2.0, "squared_error"][0], 3) == 0.982
+    assert (round(dz["squared_error"], 3), round(dz["cross_entropy"], 3)) == (0.035, 0.982)
+    assert round(dz["cross_entropy"] / dz["squared_error"]) == 28
+    assert steps == {(1.0, "squared_error"): 26, (1.0, "cross_entropy"): 10,
+                     (2.0, "squared_error"): 117, (2.0, "cross_entropy"): 17,
+                     (3.0, "squared_error"): None, (3.0, "cross_entropy"): 23}
+    # the slowdown grows with saturation for the squared error only
+    assert curves[3.0, "squared_error"][-1] > 0.99
+    # each path is gradient descent on the neuron's loss: one step by hand
+    dw, db = backprop.sigmoid_neuron_gradient([2.0], 2.0, [1.0], 0.0, "squared_error")
+    assert curves[2.0, "squared_error"][1] == pytest.approx(
+        float(activations.sigmoid(2.0 - 0.15 * dw[0] + 2.0 - 0.15 * db)), rel=1e-12)
+
+
+def test_the_gates_of_the_chapter_give_the_finite_difference_gradient():
+    x, y, z, w = 3.0, -1.0, 2.0, -2.0
+    s = x * y + z
+    ds, dw = (1.0, 0.0) if s > w else (0.0, 1.0)
+    by_gates = np.array([ds * y, ds * x, ds, dw])
+    numeric = numerical_gradient(lambda t: max(t[0] * t[1] + t[2], t[3]), [x, y, z, w])
+    np.testing.assert_allclose(by_gates, [-1.0, 3.0, 1.0, 0.0])
+    np.testing.assert_allclose(numeric, by_gates, atol=1e-9)
