@@ -54,6 +54,20 @@ def test_the_static_twin_holds_one_distinct_frame_per_setting():
     assert 'type="range"' in page and "<select" in page
 
 
+def test_a_live_page_version_replaces_the_static_twin():
+    explorer, calls = make_explorer()
+    explorer = base.Explorer(explorer.controls, explorer._render, alt="a power curve",
+                             live=("power_curve", {"power": 1, "note": "</script><b>"}))
+    page = explorer._repr_mimebundle_()["text/html"]
+    assert page.startswith('<div class="nnkit-live" data-nnkit-live="power_curve">')
+    assert "nnkit-static" not in page and explorer.static_html() is None
+    config = re.search(r'class="nnkit-live-config">(.*?)</script>', page).group(1)
+    assert json.loads(config) == {"power": 1, "note": "</script><b>"}  # "</" cannot end it
+    assert "<noscript><p>a power curve" in page
+    assert page == base.live_html("power_curve", {"note": "</script><b>", "power": 1},
+                                  "a power curve")  # deterministic, keys sorted
+
+
 def test_time_updates_times_each_change():
     explorer, calls = make_explorer()
     seconds = base.time_updates(explorer, [("power", 2), ("shift", 1.0), ("power", 2)])
@@ -72,6 +86,11 @@ def test_static_player_refuses_a_grid_too_large_for_a_page():
     (lambda: base.static_player(lambda a: 3, {"a": [1]}, "alt"), "must return a matplotlib"),
     (lambda: base.static_player(lambda a: "", {"a": [1]}, "alt", play="b"), "play must name"),
     (lambda: base.figure_to_png("fig"), "fig must be"),
+    (lambda: base.live_html("grid-detector", {}, "alt"), "name must be an identifier"),
+    (lambda: base.live_html("grid", [1], "alt"), "config must be a dict"),
+    (lambda: base.live_html("grid", {"x": float("nan")}, "alt"), "config must hold plain JSON"),
+    (lambda: base.live_html("grid", {"x": np.zeros(2)}, "alt"), "config must hold plain JSON"),
+    (lambda: base.Explorer({}, lambda: "", live="grid"), "live must be"),
     (lambda: base.time_updates(make_explorer()[0], [("nope", 1)]), "no control named"),
 ])
 def test_bad_arguments_are_named(call, message):

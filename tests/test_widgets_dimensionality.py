@@ -81,24 +81,28 @@ def test_output_is_an_image_with_alt_text(explorer):
     assert page.startswith('<img src="data:image/png;base64,') and 'alt="Three panels.' in page
 
 
-def test_default_static_twin_is_small_and_complete():
+def test_the_page_shows_the_live_version_starting_where_the_sliders_start():
     explorer = wdim.curse_explorer()
-    page = explorer.static_html()
-    data = json.loads(re.search(r'nnkit-static-data">(.*?)</script>', page).group(1))
-    n_frames = np.prod([len(v) for v in wdim.STATIC_GRID.values()])
-    assert len(data["frames"]) == n_frames <= 150
-    assert len(set(data["frames"].values())) == n_frames
-    assert len(page) <= 1_500_000
-    # Every default slider position exists, and the static values are among them.
-    for name, values in wdim.STATIC_GRID.items():
-        assert set(values) <= set(explorer.controls[name].options)
+    page = explorer._repr_mimebundle_()["text/html"]
+    assert 'data-nnkit-live="curse_explorer"' in page and "nnkit-static" not in page
+    config = json.loads(re.search(r'nnkit-live-config">(.*?)</script>', page).group(1))
+    assert {name: config[key] for name, key in (("d", "d"), ("N", "N"),
+                                                ("irrelevant", "irrelevant"))} == explorer.values()
+    assert config["dims"] == list(wdim.DIMS)
+    assert config["irrelevant_counts"] == list(wdim.IRRELEVANT)
+    assert config["radius"] == 0.5 and config["n_repeats"] == 5
+    # the page offers at least every value the notebook's sliders offer (ch01 asks for N = 500)
+    assert config["max_d"] >= max(wdim.DIMS) and config["max_N"] >= max(wdim.SAMPLE_SIZES)
+    assert config["max_irrelevant"] >= max(wdim.IRRELEVANT)
+    assert len(page) < 5_000  # no frames: the page computes
 
 
-def test_static_grid_for_custom_curves_stays_small(explorer):
-    grid = wdim._static_grid({"d": np.arange(1, 30), "N": np.arange(3, 20),
-                              "irrelevant": np.arange(0, 40)})
-    assert [len(v) for v in grid.values()] == [6, 3, 6]
-    assert grid["d"][0] == 1 and grid["d"][-1] == 29
+def test_live_config_follows_custom_curves(curves):
+    config = wdim.live_config(curves, n_repeats=2)
+    assert config["dims"] == SMALL["dims"] and config["N"] == SMALL["sample_sizes"][0]
+    assert config["irrelevant_counts"] == SMALL["irrelevant"] and config["n_repeats"] == 2
+    with pytest.raises(ValueError, match="n_repeats"):
+        wdim.live_config(curves, n_repeats=0)
 
 
 def test_updates_are_recorded_by_time_updates(explorer):
@@ -117,3 +121,20 @@ def test_unknown_setting_is_refused(explorer):
         explorer.view.update(7, 30, 0)
     with pytest.raises(ValueError, match="radius"):
         wdim.curse_curves(radius=0.7)
+
+
+def test_chapter_1_states_what_each_surface_offers():
+    """The numbers ch01's "Explore it yourself" gives for the page and the notebook."""
+    from pathlib import Path
+
+    chapter = Path(__file__).resolve().parents[1] / "chapters/01-patterns-and-dimensionality.ipynb"
+    text = " ".join("".join(cell["source"]) for cell in json.loads(chapter.read_text())["cells"]
+                    if cell["cell_type"] == "markdown")
+    text = re.sub(r"\s+", " ", text)
+    limits = wdim.PAGE_LIMITS
+    assert (f"type any $d$ up to {limits['max_d']}, any $N$ up to {limits['max_N']} and up to "
+            f"{limits['max_irrelevant']} irrelevant features") in text
+    sizes = ", ".join(map(str, wdim.SAMPLE_SIZES[:-1])) + f" or {wdim.SAMPLE_SIZES[-1]}"
+    assert (f"$d$ from {min(wdim.DIMS)} to {max(wdim.DIMS)}, $N$ = {sizes}, up to "
+            f"{max(wdim.IRRELEVANT)} irrelevant features") in text
+    assert 50 in wdim.SAMPLE_SIZES and 500 in wdim.SAMPLE_SIZES  # Try it 5 on the slider

@@ -82,16 +82,32 @@ def test_challenge_mode_lists_the_wrong_grids():
     assert "Solved" not in explorer.last
 
 
-def test_static_twin():
-    explorer = exercise.grid_detector()
-    page = explorer.static_html()
-    data = json.loads(re.search(r'nnkit-static-data">(.*?)</script>', page).group(1))
-    assert len(data["frames"]) == len(exercise.PRESETS) * 3 * 3 * 2 <= 150
-    assert len(page) < 1_500_000
-    assert data["labels"][0] == list(exercise.PRESETS)
-    first = data["frames"]["0-0-0-0"]      # vertical bar preset, vertical detector
-    assert [k for k, v in fired(first).items() if v] == ["vertical bar"]
-    assert "your kernel" not in fired(first)
+def test_the_page_shows_the_live_version_started_from_nnkit():
+    explorer = exercise.grid_detector(pattern="dot", row=1, col=4)
+    page = explorer._repr_mimebundle_()["text/html"]
+    assert page.startswith('<div class="nnkit-live" data-nnkit-live="grid_detector">')
+    assert "nnkit-static" not in page and len(page) < 10_000  # no pre-rendered frames
+    config = json.loads(re.search(r'nnkit-live-config">(.*?)</script>', page).group(1))
+    assert config == exercise.live_config("dot", 1, 4)
+    assert config["cells"] == list(exercise.PRESETS["dot"])
+    assert (config["row"], config["col"]) == (1, 4)
+    units = {d["name"]: d for d in config["detectors"]}
+    np.testing.assert_array_equal(units["vertical bar"]["kernel"], grid.VERTICAL_BAR)
+    np.testing.assert_array_equal(units["horizontal bar"]["kernel"], grid.HORIZONTAL_BAR)
+    assert units["vertical bar"]["bias"] == logic.BAR_BIAS
+    cross = units["cross = vertical AND horizontal"]
+    assert cross["of"] == ["vertical bar", "horizontal bar"]
+    assert (cross["weights"], cross["bias"]) == (logic.AND.weights.tolist(), logic.AND.bias)
+    assert [(t["name"], t["label"]) for t in config["challenge"]] == [
+        (name, label) for name, _, label in logic.CROSS_CHALLENGE]
+    assert config["weights"] == list(exercise.KERNEL_STARTS["vertical bar"])
+
+
+@pytest.mark.parametrize("kwargs, name", [({"pattern": "ring"}, "pattern"), ({"row": 6}, "row"),
+                                          ({"col": -1}, "col")])
+def test_live_config_names_a_bad_argument(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        exercise.live_config(**kwargs)
 
 
 def test_latency_runs():

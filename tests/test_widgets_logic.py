@@ -75,15 +75,17 @@ def test_boundary_points_lie_on_the_line():
     assert playground.boundary_points(0, 0, 1)[0].size == 0
 
 
-def test_static_twin_offers_networks_and_two_bias_shifts():
+def test_the_page_shows_the_live_version_started_from_nnkit():
     explorer = playground.xor_playground()
-    page = explorer.static_html()
-    data = json.loads(re.search(r'nnkit-static-data">(.*?)</script>', page).group(1))
-    assert len(data["frames"]) == 5 * 5 * 5 <= 150
-    assert len(page) < 1_500_000
-    assert "computes XOR" in data["frames"]["0-0-0"]           # the solution, unshifted
-    assert "computes XOR" not in data["frames"]["0-3-0"]       # output bias + 1
-    assert "computes XOR" in data["frames"]["1-0-0"]           # the second solution
+    page = explorer._repr_mimebundle_()["text/html"]
+    assert page.startswith('<div class="nnkit-live" data-nnkit-live="xor_playground">')
+    assert "nnkit-static" not in page and len(page) < 5_000  # no pre-rendered frames
+    config = json.loads(re.search(r'nnkit-live-config">(.*?)</script>', page).group(1))
+    assert config["names"] == list(playground.WEIGHT_NAMES)
+    assert config["networks"] == playground.NETWORKS
+    assert config["weights"] == {n: c.value for n, c in explorer.controls.items()}
+    assert config["solution"] == playground.SOLUTION and config["reset"] == playground.START
+    assert tuple(config["range"]) == playground.SLIDER_RANGE
 
 
 def test_latency():

@@ -1,5 +1,4 @@
 """The perceptron rule stepper: what it draws is the recorded run of the rule."""
-import base64
 import html
 import json
 import re
@@ -10,6 +9,7 @@ import pytest
 from nnkit import datasets
 from nnkit.perceptron import Perceptron, boundary_segment, rule_steps
 from nnkit.widgets.perceptron import (
+    LIVE_PICKS,
     N_STEPS,
     SEED,
     describe_step,
@@ -114,17 +114,20 @@ def test_half_box_is_the_positive_side_of_the_square():
     assert len(tri) == 5 and area == pytest.approx(4 - 0.5)
 
 
-def test_static_twin_has_every_step_of_both_data_sets_and_is_light(stepper):
-    page = stepper.static_html()
-    data = json.loads(re.search(r'nnkit-static-data">(.*?)</script>', page).group(1))
-    assert len(data["frames"]) == 2 * (N_STEPS + 1) <= 150
-    assert data["labels"][0] == ["separable", "XOR"]
-    assert 'data-play=' in page and len(page) <= 1_500_000
-    frame = data["frames"]["1-3"]  # XOR, after three picks
-    png = base64.b64decode(re.search(r"base64,([^\"]+)", frame).group(1))
-    assert png[:4] == b"\x89PNG"
-    text = describe_step(stepper_trace("XOR"), 3, stepper_data("XOR")[2])
-    assert html.escape(text).replace("/", "\\/") in frame or html.escape(text) in frame
+def test_the_page_shows_the_live_version_with_the_books_run(stepper):
+    page = stepper._repr_mimebundle_()["text/html"]
+    assert page.startswith('<div class="nnkit-live" data-nnkit-live="perceptron_stepper">')
+    assert "nnkit-static" not in page and len(page) < 10_000  # no pre-rendered frames
+    config = json.loads(re.search(r'nnkit-live-config">(.*?)</script>', page).group(1))
+    assert config["seed"] == SEED and config["dataset"] == "separable"
+    for name in ("separable", "XOR"):
+        X, y, w_start = stepper_data(name)
+        data = config["datasets"][name]
+        assert data["X"] == X.tolist() and data["y"] == y.tolist()
+        assert config["w_start"] == w_start.tolist()
+        trace = stepper_trace(name, LIVE_PICKS)
+        assert data["order"] == [s.index for s in trace]
+    assert len(config["datasets"]["XOR"]["order"]) == LIVE_PICKS  # XOR never converges
 
 
 def test_the_rule_on_the_stepper_data_matches_rule_steps_directly():

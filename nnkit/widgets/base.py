@@ -217,7 +217,11 @@ def live_html(name, config, alt):
         raise ValueError(f"name must be an identifier such as 'grid_detector', got {name!r}")
     if not isinstance(config, dict):
         raise TypeError(f"config must be a dict of plain JSON values, got {type(config).__name__}")
-    data = json.dumps(config, sort_keys=True, allow_nan=False).replace("</", "<\\/")
+    try:
+        data = json.dumps(config, sort_keys=True, allow_nan=False).replace("</", "<\\/")
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"config must hold plain JSON values (no NaN, infinity or arrays): "
+                         f"{error}") from None
     return (f'<div class="nnkit-live" data-nnkit-live="{name}">'
             f'<script type="application/json" class="nnkit-live-config">{data}</script>'
             f'<noscript><p>{html.escape(alt)} (This interactive widget needs JavaScript.)</p>'

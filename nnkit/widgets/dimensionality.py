@@ -10,8 +10,10 @@ dimension ``d``, sample size ``N`` and number of irrelevant features the reader 
 (c) the share of the unit cube within a fixed radius of its centre
     (:func:`nnkit.dimensionality.ball_volume_fraction`).
 
-Every curve is computed once, for every slider position, by :func:`curse_curves` (fixed seeds);
-moving a slider only moves lines and markers.
+In JupyterLab every curve is computed once, for every slider position, by :func:`curse_curves`
+(fixed seeds); moving a slider only moves lines and markers. On the book's web page the explorer
+computes in the reader's browser instead (``_ext/static/live/curse.js``): any ``d``, ``N`` and
+number of irrelevant features, on data sampled afresh for each seed.
 
 Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
 (chapters/01-patterns-and-dimensionality).
@@ -33,10 +35,8 @@ DIMS = (2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
 SAMPLE_SIZES = (20, 50, 100, 200, 500)
 IRRELEVANT = (0, 1, 2, 5, 10, 20, 50, 100, 200)
 
-#: The control values the static page precomputes (6 x 3 x 6 = 108 frames).
-STATIC_GRID = {"d": [2, 5, 10, 50, 200, 1000],
-               "N": [20, 100, 500],
-               "irrelevant": [0, 2, 5, 20, 50, 200]}
+#: Largest values the page version offers (it samples in the browser, so any value up to these).
+PAGE_LIMITS = {"max_d": 2000, "max_N": 1000, "max_irrelevant": 500}
 
 
 def curse_curves(dims=DIMS, sample_sizes=SAMPLE_SIZES, irrelevant=IRRELEVANT, radius=0.5,
@@ -231,7 +231,8 @@ def curse_explorer(curves=None):
         three panels: (a) max/min distance ratio against ``d`` for the current ``N``;
         (b) validation accuracy against the number of irrelevant features for the current
         ``N``; (c) the share of the cube within ``radius`` of its centre against ``d``.
-        Each panel marks the current setting. The static page holds at most 108 settings.
+        Each panel marks the current setting. On the book's web page it shows the version
+        that computes in the browser (:func:`live_config` gives its start).
 
     Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
     (chapters/01-patterns-and-dimensionality).
@@ -253,19 +254,41 @@ def curse_explorer(curves=None):
     controls = {name: widgets.SelectionSlider(options=[int(v) for v in values],
                                               value=int(values[0]), description=name)
                 for name, values in options.items()}
-    explorer = base.Explorer(controls, render, static_grid=_static_grid(options), alt=alt)
+    explorer = base.Explorer(controls, render, alt=alt, live=("curse_explorer", live_config(c)))
     explorer.view = view
     return explorer
 
 
-def _static_grid(options):
-    """STATIC_GRID if the curves have all its values, else up to 6 x 3 x 6 spread values."""
-    if all(np.isin(STATIC_GRID[name], values).all() for name, values in options.items()):
-        return STATIC_GRID
-    caps = {"d": 6, "N": 3, "irrelevant": 6}
-    return {name: [int(values[i]) for i in
-                   np.unique(np.round(np.linspace(0, len(values) - 1, caps[name])).astype(int))]
-            for name, values in options.items()}
+def live_config(curves=None, n_repeats=5):
+    """What the page version of the explorer starts from (``_ext/static/live/curse.js``).
+
+    Parameters
+    ----------
+    curves : dict or None
+        The output of :func:`curse_curves` whose slider positions and radius the page offers
+        as its curves' points; None: the defaults.
+    n_repeats : int, default 5
+        Data sets the page averages per accuracy value.
+
+    Returns
+    -------
+    dict
+        Plain JSON: the start setting ``d``, ``N``, ``irrelevant`` (the first slider values)
+        and ``seed`` 0; the points of its curves ``dims`` and ``irrelevant_counts``;
+        ``radius``, ``n_repeats`` and the largest values offered (:data:`PAGE_LIMITS`).
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality).
+    """
+    if curves is None:
+        curves = {"dims": np.array(DIMS), "sample_sizes": np.array(SAMPLE_SIZES),
+                  "irrelevant": np.array(IRRELEVANT), "radius": 0.5}
+    n_repeats = as_int(n_repeats, "n_repeats", minimum=1)
+    return {"d": int(curves["dims"][0]), "N": int(curves["sample_sizes"][0]),
+            "irrelevant": int(curves["irrelevant"][0]), "seed": 0,
+            "dims": [int(d) for d in curves["dims"]],
+            "irrelevant_counts": [int(m) for m in curves["irrelevant"]],
+            "radius": float(curves["radius"]), "n_repeats": n_repeats, **PAGE_LIMITS}
 
 
 def _index(values, value, name):

@@ -9,8 +9,9 @@ an 8×8 grid, and the chosen detector is slid over it with :func:`nnkit.grid.con
 feature map shows where it fires. In challenge mode the reader's kernel is checked against
 the test grids of :data:`nnkit.logic.CROSS_CHALLENGE`, and the ones it gets wrong are listed.
 
-Everything is HTML (no figure), so an update takes a few milliseconds. The static twin
-precomputes the presets × the three hand-set detectors × a few positions on the 8×8 grid.
+Everything is HTML (no figure), so an update takes a few milliseconds. On the book's web page
+the same exercise runs in the browser (``_ext/static/live/grid_detector.js``), started from
+:func:`live_config`; its numbers are held equal to :func:`nnkit.grid.conv2d` by the tests.
 
 Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates),
 and chapter 7, "Grid data and convolution" (chapters/07-convolution).
@@ -22,7 +23,7 @@ import numpy as np
 import traitlets
 
 from nnkit import logic, plotting
-from nnkit._validation import as_float_array, check_choice
+from nnkit._validation import as_float_array, as_int, check_choice
 from nnkit.perceptron import Perceptron
 from nnkit.widgets import base
 
@@ -386,6 +387,47 @@ KERNEL_STARTS = {
 }
 
 
+def live_config(pattern="cross", row=2, col=3):
+    """The start state of the page's live grid detector (plain JSON, from this module's data).
+
+    Parameters
+    ----------
+    pattern : str, default "cross"
+        Starting preset, a key of ``nnkit.logic.GRID_PATTERNS``.
+    row, col : int, default 2, 3
+        Starting position of the pattern on the 8×8 grid.
+
+    Returns
+    -------
+    dict
+        ``cells``, ``presets``, ``row``, ``col``, ``size``, ``detectors`` (kernels and biases,
+        the cross as an AND of two of them), ``yours``, ``weights``, ``starts``, ``modes`` and
+        ``challenge`` (the test grids of ``nnkit.logic.CROSS_CHALLENGE`` with their labels).
+
+    Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
+    """
+    pattern = check_choice(pattern, "pattern", PRESETS)
+    row = as_int(row, "row", minimum=0, maximum=BIG - 3)
+    col = as_int(col, "col", minimum=0, maximum=BIG - 3)
+    names = {id(d): name for name, d in DETECTORS.items()}
+    detectors = []
+    for name, d in DETECTORS.items():
+        if isinstance(d, Perceptron):
+            detectors.append({"name": name, "kernel": d.weights.reshape(3, 3).tolist(),
+                              "bias": float(d.bias)})
+        else:  # a two-layer detector: an output unit over named first-layer detectors
+            (out,) = d.layers[1]
+            detectors.append({"name": name, "of": [names[id(u)] for u in d.layers[0]],
+                              "weights": out.weights.tolist(), "bias": float(out.bias)})
+    return {"cells": list(PRESETS[pattern]), "presets": {n: list(c) for n, c in PRESETS.items()},
+            "row": row, "col": col, "size": BIG, "detectors": detectors, "yours": YOURS,
+            "weights": [float(w) for w in KERNEL_STARTS["vertical bar"]],
+            "starts": {n: [float(w) for w in v] for n, v in KERNEL_STARTS.items()},
+            "modes": list(MODES),
+            "challenge": [{"name": n, "grid": g.tolist(), "label": int(label)}
+                          for n, g, label in logic.CROSS_CHALLENGE]}
+
+
 def grid_detector(pattern="cross", row=2, col=3):
     """The grid-pattern exercise: draw a 3×3 pattern and see which detectors fire, and where.
 
@@ -402,6 +444,7 @@ def grid_detector(pattern="cross", row=2, col=3):
         Controls ``pattern`` (nine toggle buttons, value: the nine cells row by row, 1 = dark),
         ``kernel``, ``row``, ``col``, ``weights`` (ten number boxes, value: the nine kernel
         weights row by row and the bias) and ``mode``; a preset menu and kernel-start buttons.
+        On the book's page it is the live browser version (see :func:`live_config`).
 
     Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
     """
@@ -431,8 +474,7 @@ def grid_detector(pattern="cross", row=2, col=3):
         button = widgets.Button(description=f"kernel ← {name}")
         button.on_click(lambda _, v=value: setattr(controls["weights"], "value", v))
         starts.append(button)
-    static_grid = {"pattern": [(name, cells) for name, cells in PRESETS.items()],
-                   "kernel": list(DETECTORS), "row": [0, 3, 5], "col": [1, 4]}
-    alt = "Grid pattern detectors"
-    return base.Explorer(controls, render, static_grid=static_grid, alt=alt,
-                         buttons=[presets] + starts)
+    alt = ("Grid pattern detectors: a 3×3 grid to draw on, each detector's net input, the "
+           "pattern on an 8×8 grid and the chosen detector's feature map")
+    return base.Explorer(controls, render, alt=alt, buttons=[presets] + starts,
+                         live=("grid_detector", live_config(pattern, row, col)))

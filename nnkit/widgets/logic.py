@@ -6,9 +6,10 @@ highlighting the rows that agree with XOR, and its decision regions over the uni
 with each hidden unit's boundary line. "Show a solution" sets the network
 XOR(A, B) = AND(OR(A, B), NAND(A, B)).
 
-On the static page there is no kernel to recompute nine sliders, so the static twin starts
-from a few named networks (two solutions, two half-solutions and a broken one) and lets the
-reader shift the output bias and the second hidden unit's bias.
+On the book's web page the same playground runs in the browser
+(``_ext/static/live/xor_playground.js``), started from :func:`live_config`: every weight can
+be dragged or typed there too, and the tests hold its truth table equal to
+:meth:`nnkit.logic.Network.forward`.
 
 Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
 """
@@ -21,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from nnkit import datasets, logic, plotting
-from nnkit._validation import as_float, check_choice
+from nnkit._validation import as_float
 from nnkit.perceptron import Perceptron
 from nnkit.widgets import base
 
@@ -278,6 +279,31 @@ _LEGEND = ('<p style="font-size:smaller;margin:4px 0">Shading: the network outpu
            'dotted line: h2\'s.</p>').format(*plotting.PALETTE[:2])
 
 
+#: The network the playground starts from (and "Reset" returns to).
+START = "broken: two ORs"
+
+#: Text alternative of the playground's plot.
+ALT = ("Decision regions of a two-layer step network over inputs A and B around the unit "
+       "square, with the two hidden units' boundary lines and the four XOR points")
+
+
+def live_config():
+    """The start state of the page's live XOR playground (plain JSON, from this module's data).
+
+    Returns
+    -------
+    dict
+        ``names`` (``WEIGHT_NAMES``), ``weights`` (the start network), ``networks``,
+        ``solution``, ``reset``, ``range`` (of the sliders), ``limits`` (of the plot) and ``alt``.
+
+    Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
+    """
+    as_json = {name: {k: float(v) for k, v in w.items()} for name, w in NETWORKS.items()}
+    return {"names": list(WEIGHT_NAMES), "weights": as_json[START], "networks": as_json,
+            "solution": SOLUTION, "reset": START, "range": list(SLIDER_RANGE),
+            "limits": list(LIMITS), "alt": ALT}
+
+
 def xor_playground(resolution=120):
     """A 2-2-1 step network with a slider for each of its nine weights, checked against XOR.
 
@@ -289,20 +315,18 @@ def xor_playground(resolution=120):
     Returns
     -------
     nnkit.widgets.base.Explorer
-        Controls named as in ``WEIGHT_NAMES``; buttons "Show a solution" and "Reset".
+        Controls named as in ``WEIGHT_NAMES``; buttons "Show a solution" and "Reset". On the
+        book's page it is the live browser version (see :func:`live_config`).
 
     Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
     """
     t = np.linspace(*LIMITS, resolution)
     grid = np.column_stack([g.ravel() for g in np.meshgrid(t, t)])
-    alt = ("Decision regions of a two-layer step network over inputs A and B around the unit "
-           "square, with the two hidden units' boundary lines and the four XOR points")
+    alt = ALT
 
-    def render(network=SOLUTION, output_bias_shift=0.0, hidden2_bias_shift=0.0, **weights):
-        w = dict(NETWORKS[check_choice(network, "network", NETWORKS)])
+    def render(**weights):
+        w = dict(NETWORKS[SOLUTION])
         w.update(weights)
-        w["out_b"] += output_bias_shift
-        w["h2_b"] += hidden2_bias_shift
         net = xor_network(**w)
         labels = net.predict(grid).reshape(resolution, resolution)
         lines = [boundary_points(w[f"{u}_wA"], w[f"{u}_wB"], w[f"{u}_b"]) for u in ("h1", "h2")]
@@ -312,18 +336,15 @@ def xor_playground(resolution=120):
                 f'<div style="max-width:340px">{table_html(playground_table(net))}'
                 f'<p style="font-size:smaller">{numbers}</p></div></div>')
 
-    start = NETWORKS["broken: two ORs"]
+    start = NETWORKS[START]
     controls = {name: widgets.FloatSlider(value=start[name], min=SLIDER_RANGE[0],
                                           max=SLIDER_RANGE[1], step=0.1, description=name,
                                           continuous_update=False, readout_format="+.1f")
                 for name in WEIGHT_NAMES}
-    shifts = [("as preset", 0.0), ("-2", -2.0), ("-1", -1.0), ("+1", 1.0), ("+2", 2.0)]
-    static_grid = {"network": list(NETWORKS), "output_bias_shift": shifts,
-                   "hidden2_bias_shift": shifts}
     show = widgets.Button(description="Show a solution", button_style="success")
     reset = widgets.Button(description="Reset")
-    explorer = _BatchExplorer(controls, render, static_grid=static_grid, alt=alt,
-                              buttons=(show, reset))
+    explorer = _BatchExplorer(controls, render, alt=alt, buttons=(show, reset),
+                              live=("xor_playground", live_config()))
 
     def set_network(name):
         with explorer.holding():
@@ -331,6 +352,6 @@ def xor_playground(resolution=120):
                 controls[key].value = value
 
     show.on_click(lambda _: set_network(SOLUTION))
-    reset.on_click(lambda _: set_network("broken: two ORs"))
+    reset.on_click(lambda _: set_network(START))
     explorer.set_network = set_network
     return explorer

@@ -6,6 +6,11 @@ many picks have been made; the figure shows the point just picked, the boundary 
 pick (dashed) and after it (solid), and the update w ← w ± x, or "no update". On separable
 points the run ends when every point is right; on XOR it never does.
 
+On the book's web page the stepper runs in the browser (``_ext/static/live/perceptron_stepper.js``,
+started from :func:`live_config`): there the reader can also add points of either class and
+draw new start weights and picks with a new seed; the tests hold its rule equal to
+:func:`nnkit.perceptron.update`.
+
 Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
 """
 import base64
@@ -148,6 +153,37 @@ def describe_step(trace, step, w_start):
     return f"{head}\n{tail}"
 
 
+#: Text alternative of the stepper's figure.
+ALT = ("Points of two classes in the plane, the perceptron's decision boundary as a line "
+       "splitting the plane into two shaded regions, the point picked at this step circled,"
+       " the text below says what the rule did.")
+
+#: The book's picks handed to the page, per data set (the page draws its own after these).
+LIVE_PICKS = 200
+
+
+def live_config():
+    """The start state of the page's live stepper: both data sets, the book's start weights and
+    the book's first picks (so that with seed ``SEED`` the page replays the run of
+    :func:`stepper_trace`).
+
+    Returns
+    -------
+    dict
+        ``datasets`` (name → ``X``, ``y``, ``order``), ``dataset``, ``w_start``, ``seed``,
+        ``lim`` (the plotted square) and ``alt``.
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    data = {}
+    for name in ("separable", "XOR"):
+        X, y, w_start = stepper_data(name)
+        order = [step.index for step in stepper_trace(name, LIVE_PICKS)]
+        data[name] = {"X": X.tolist(), "y": [int(v) for v in y], "order": order}
+    return {"datasets": data, "dataset": "separable", "w_start": w_start.tolist(), "seed": SEED,
+            "lim": [-1.25, 1.25], "alt": ALT}
+
+
 def perceptron_stepper(n_steps=N_STEPS):
     """Perceptron rule stepper: step, run or reset the rule and watch the boundary move.
 
@@ -157,11 +193,12 @@ def perceptron_stepper(n_steps=N_STEPS):
     Parameters
     ----------
     n_steps : int, default ``N_STEPS``
-        Picks recorded per data set (the static page precomputes every one of them).
+        Picks recorded per data set.
 
     Returns
     -------
     nnkit.widgets.base.Explorer
+        On the book's page, the live browser version (see :func:`live_config`).
 
     Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
     """
@@ -171,9 +208,7 @@ def perceptron_stepper(n_steps=N_STEPS):
         X, y, w_start = stepper_data(name)
         runs[name] = (X, y, w_start, stepper_trace(name, n_steps))
     view = _StepperView(runs)
-    alt = ("Points of two classes in the plane, the perceptron's decision boundary as a line "
-           "splitting the plane into two shaded regions, the point picked at this step circled,"
-           " the text below says what the rule did.")
+    alt = ALT
 
     def render(dataset, step):
         return view.draw(dataset, step, alt)
@@ -196,9 +231,8 @@ def perceptron_stepper(n_steps=N_STEPS):
         button = widgets.Button(description=label)
         button.on_click(move(to))
         buttons.append(button)
-    static_grid = {"dataset": ["separable", "XOR"], "step": list(range(n_steps + 1))}
-    explorer = base.Explorer(controls, render, static_grid=static_grid, alt=alt,
-                             buttons=buttons, play="step")
+    explorer = base.Explorer(controls, render, alt=alt, buttons=buttons,
+                             live=("perceptron_stepper", live_config()))
     explorer.view = view
     return explorer
 

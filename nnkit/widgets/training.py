@@ -4,8 +4,12 @@ Pick the learning rate, batch size, hidden units and layers, optimizer, initiali
 hidden activation; move the *epochs* slider (or press Play) to train. The figure shows the
 decision regions, the training loss curve and the size of each layer's weight gradient, and a
 line of text names the failure the reader is looking at: identical hidden units (zero
-initialisation), divergence (a learning rate far too large) or vanishing gradients (deep
-sigmoid layers).
+initialisation), divergence (a learning rate far too large), vanishing gradients (deep
+sigmoid layers) or a loss that has stopped falling.
+
+On the book's web page the same explorer runs in the reader's browser
+(``_ext/static/live/training.js``, with nnkit's formulas); this module gives it its data and
+start settings (:func:`live_config`).
 
 Training is the slow part, so it is done in small increments: every setting keeps its own
 :class:`TrainingRun`, cached, and an update trains at most a fixed number of gradient steps
@@ -36,6 +40,10 @@ STEPS_PER_UPDATE = 10
 VANISHING_RATIO = 20.0
 #: Training counts as diverged when the loss exceeds this many times its starting value.
 DIVERGENCE_FACTOR = 10.0
+#: After this many epochs, a loss above STUCK_FRACTION times that of the best constant guess
+#: (the class shares everywhere, ln 2 for the balanced spirals) is reported as stuck.
+STUCK_EPOCHS = 10
+STUCK_FRACTION = 0.95
 MAX_EPOCHS = 100
 EPOCH_STEP = 10
 LEARNING_RATES = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0)
@@ -219,7 +227,8 @@ def describe(run, epoch, shown):
     snapshot = run.snapshots[shown]
     lines = [f"epoch {shown}: loss {run.losses[shown]:.3f}, "
              f"accuracy {snapshot['accuracy']:.0%}"]
-    if run.diverged_at is not None and epoch >= run.diverged_at:
+    diverged = run.diverged_at is not None and epoch >= run.diverged_at
+    if diverged:
         lines.append(f"DIVERGED in epoch {run.diverged_at}: the loss exploded "
                      f"(over {DIVERGENCE_FACTOR:g}x its start, or infinite). "
                      "The learning rate is too large.")
@@ -227,12 +236,36 @@ def describe(run, epoch, shown):
         lines.append(f"trained to epoch {shown} of {epoch}: press Continue to train on")
     if snapshot["identical"] and len(run.model.layer_sizes) > 2:
         lines.append("SYMMETRY: all hidden units are identical (zero initialisation) and stay so.")
-    norms = snapshot["gradient_norms"]
-    if norms[-1] > 0 and norms[0] < norms[-1] / VANISHING_RATIO:
-        ratio = norms[-1] / max(norms[0], 1e-300)
-        lines.append(f"VANISHING GRADIENTS: layer 1's gradient is {ratio:.0e} times smaller "
-                     "than the last layer's.")
+    # Vanishing gradients are a property of the layers' activations, so they are named only for
+    # a network that trains (not one that diverged: its saturated units are the divergence's
+    # doing), not for identical units (zero weights give layer 1 no gradient at all: that is
+    # symmetry), and, once named at the start, they stay named with today's ratio.
+    start = run.snapshots[0]
+    if not diverged and _vanishing(snapshot):
+        lines.append(f"VANISHING GRADIENTS: layer 1's gradient is "
+                     f"{_ratio(snapshot['gradient_norms']):.0e} times smaller than the last "
+                     "layer's.")
+    elif not diverged and _vanishing(start):
+        lines.append(f"VANISHING GRADIENTS at the start: layer 1's gradient was "
+                     f"{_ratio(start['gradient_norms']):.0e} times smaller than the last layer's "
+                     f"(now {_ratio(snapshot['gradient_norms']):.1f} times).")
+    share = float(np.mean(run.y))
+    guess = -(share * np.log(share) + (1 - share) * np.log(1 - share))  # a constant guess's loss
+    if not diverged and shown >= STUCK_EPOCHS and run.losses[shown] > STUCK_FRACTION * guess:
+        lines.append(f"STUCK: the loss is no better than a constant guess of the class shares "
+                     f"({guess:.3f}): the network has learned nothing yet.")
     return "\n".join(lines)
+
+
+def _ratio(norms):
+    """How many times smaller layer 1's gradient is than the last layer's."""
+    return norms[-1] / max(norms[0], 1e-300)
+
+
+def _vanishing(snapshot):
+    norms = snapshot["gradient_norms"]
+    return (not snapshot["identical"] and norms[-1] > 0
+            and norms[0] < norms[-1] / VANISHING_RATIO)
 
 
 def training_explorer(max_epochs=MAX_EPOCHS):
@@ -242,7 +275,7 @@ def training_explorer(max_epochs=MAX_EPOCHS):
     initialisation (including all zeros), hidden activation and the epochs trained (with a
     Continue button to train further). Shown: decision regions, the training loss curve (cut
     where training diverges) and each layer's weight-gradient norm (log scale), with a status
-    line naming identical hidden units, divergence or vanishing gradients.
+    line naming identical hidden units, divergence, vanishing gradients or a stuck loss.
 
     Parameters
     ----------
@@ -256,13 +289,14 @@ def training_explorer(max_epochs=MAX_EPOCHS):
         (keyed by the control values other than epochs) and ``artists`` holds the
         matplotlib artists it updates (``regions``, ``curve``, ``cut``, ``bars``: one line
         drawing a vertical bar per layer). The status line is HTML text under the figure.
+        On the book's web page it shows the version that trains in the browser
+        (:func:`live_config` gives its start).
 
     Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
     """
     max_epochs = as_int(max_epochs, "max_epochs", minimum=EPOCH_STEP)
     X, y = spiral_data()
     runs = {}
-    budget = {"steps": STEPS_PER_UPDATE}
 
     fig, (ax_regions, ax_loss, ax_grad) = base.new_figure(width=8.4, height=2.6, ncols=3)
     fig.subplots_adjust(left=0.075, right=0.985, bottom=0.19, top=0.9, wspace=0.42)
@@ -306,7 +340,7 @@ def training_explorer(max_epochs=MAX_EPOCHS):
         if key not in runs:
             runs[key] = TrainingRun(*key)
         run = runs[key]
-        run.advance(epochs, budget["steps"])
+        run.advance(epochs, STEPS_PER_UPDATE)
         shown, snapshot = run.view(epochs)
         image.set_data(lut[(255 * snapshot["regions"]).astype(int)])
         last = shown if run.diverged_at is None or epochs < run.diverged_at else run.epochs_done
@@ -322,8 +356,9 @@ def training_explorer(max_epochs=MAX_EPOCHS):
                       np.column_stack([np.full(len(norms), 1e-8), np.clip(norms, 1e-8, 10),
                                        np.full(len(norms), np.nan)]).ravel())
         text = html.escape(describe(run, epochs, shown))
-        return (frame.html(compress_level=1 if budget["steps"] else 9)
-                + f'<pre class="nnkit-training-status">{text}</pre>')
+        # pre-wrap: long status lines wrap instead of being cut off at the widget's edge
+        return (frame.html(compress_level=1)
+                + f'<pre class="nnkit-training-status" style="white-space: pre-wrap">{text}</pre>')
 
     lr_options = [(f"{rate:g}", rate) for rate in LEARNING_RATES]
     bs_options = [(f"{b}" if b < len(y) else f"{b} (full)", b) for b in BATCH_SIZES]
@@ -348,40 +383,54 @@ def training_explorer(max_epochs=MAX_EPOCHS):
                         description="train")
     widgets.jslink((play, "value"), (controls["epochs"], "value"))
     proceed = widgets.Button(description="Continue", tooltip="train further towards the epochs")
-    static_grid = {
-        "learning_rate": [(f"{rate:g}", rate) for rate in (0.01, 0.1, 1.0, 100.0)],
-        "batch_size": [("120 (full)", len(y))],
-        "hidden_units": [8],
-        "hidden_layers": [3],
-        "optimizer": ["momentum"],
-        "init": list(INITS),
-        "activation": list(ACTIVATIONS),
-        "epochs": [max_epochs],
-    }
-    explorer = _TrainingExplorer(
-        controls, render, static_grid=static_grid, budget=budget,
-        alt=ALT,
-        buttons=(play, proceed))
+    explorer = base.Explorer(controls, render, alt=ALT, buttons=(play, proceed),
+                             live=("training_explorer", live_config(max_epochs)))
     proceed.on_click(lambda _: explorer.refresh())
     explorer.runs = runs
     explorer.artists = {"regions": image, "curve": curve, "cut": cut, "bars": bars}
     return explorer
 
 
-class _TrainingExplorer(base.Explorer):
-    """An Explorer whose static twin trains every setting to the end (no step budget)."""
+def live_config(max_epochs=MAX_EPOCHS):
+    """What the page version of the explorer starts from (``_ext/static/live/training.js``).
 
-    def __init__(self, *args, budget, **kwargs):
-        self._budget = budget
-        super().__init__(*args, **kwargs)
+    Parameters
+    ----------
+    max_epochs : int, default 100
+        Largest value of the epochs slider.
 
-    def static_html(self):
-        saved = self._budget["steps"]
-        self._budget["steps"] = None
-        try:
-            return super().static_html()
-        finally:
-            self._budget["steps"] = saved
+    Returns
+    -------
+    dict
+        Plain JSON: the spiral data ``X`` (nested lists) and ``y``, the start ``settings``
+        (the live widget's defaults, with ``seed`` 0), the ``options`` of every control as
+        (label, value) pairs, ``max_epochs``, the class colours ``palette`` and the thresholds
+        ``vanishing_ratio``, ``divergence_factor``, ``stuck_epochs`` and ``stuck_fraction``
+        that the status line uses.
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    max_epochs = as_int(max_epochs, "max_epochs", minimum=EPOCH_STEP)
+    X, y = spiral_data()
+    n = len(y)
+    return {
+        "X": X.tolist(), "y": y.tolist(), "max_epochs": max_epochs,
+        "palette": list(PALETTE[:2]),
+        "settings": {"learning_rate": 1.0, "batch_size": n, "hidden_units": 8,
+                     "hidden_layers": 2, "optimizer": "momentum", "init": "xavier",
+                     "activation": "tanh", "seed": 0},
+        "options": {
+            "learning_rate": [[f"{rate:g}", rate] for rate in LEARNING_RATES],
+            "batch_size": [[f"{b}" if b < n else f"{b} (full)", b] for b in BATCH_SIZES],
+            "hidden_units": [[str(u), u] for u in HIDDEN_UNITS],
+            "hidden_layers": [[str(k), k] for k in HIDDEN_LAYERS],
+            "optimizer": [[name, name] for name in OPTIMIZERS],
+            "init": [[name, name] for name in INITS],
+            "activation": [[name, name] for name in ACTIVATIONS],
+        },
+        "vanishing_ratio": VANISHING_RATIO, "divergence_factor": DIVERGENCE_FACTOR,
+        "stuck_epochs": STUCK_EPOCHS, "stuck_fraction": STUCK_FRACTION,
+    }
 
 
 class _BlitFrame:
