@@ -371,6 +371,76 @@ def load_image(name, as_gray=False):
     return np.asarray(image, dtype=np.float64)
 
 
+def load_faces():
+    """scikit-image's 200 small grey patches from the LFW photos: 100 faces, 100 not faces.
+
+    The 25 x 25 patches (``skimage.data.lfw_subset``) ship inside scikit-image, so this works
+    offline. The faces are cropped from the Labeled Faces in the Wild photos; the other patches
+    are cut from the same photos away from the faces (background, clothes, hair).
+
+    Returns
+    -------
+    X : ndarray of shape (200, 25, 25)
+        Grey levels in [0, 1].
+    y : ndarray of int, shape (200,)
+        1 for a face (the first 100), 0 for a patch without one (the last 100).
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
+    import_from_extra("skimage", "data", "nnkit.datasets.load_faces")
+    import skimage.data
+
+    X = np.asarray(skimage.data.lfw_subset(), dtype=np.float64)
+    y = np.repeat(np.array([1, 0], dtype=np.int64), len(X) // 2)
+    return X, y
+
+
+#: The three texture photographs of :func:`load_texture_tiles`, in label order.
+TEXTURES = ("brick", "grass", "gravel")
+
+
+def load_texture_tiles(size=64):
+    """Non-overlapping square tiles of scikit-image's brick, grass and gravel photographs.
+
+    Each 512 x 512 grey photograph (shipped inside scikit-image, so offline) is cut into a grid
+    of ``size`` x ``size`` tiles that share no pixel. The left half of every photograph and
+    its right half give separate tiles (a tile never straddles the middle), and ``half`` says
+    which: training on one half and testing on the other measures how well a classifier
+    recognises *new* parts of a texture, not pixels it has already seen.
+
+    Parameters
+    ----------
+    size : int, default 64
+        Side of each tile in pixels, 8 to 256.
+
+    Returns
+    -------
+    tiles : ndarray of shape (n, size, size)
+        Grey levels in [0, 1]; ``n = 3 * (512 // size) * 2 * (256 // size)``.
+    y : ndarray of int, shape (n,)
+        0 brick, 1 grass, 2 gravel (:data:`TEXTURES`).
+    half : ndarray of int, shape (n,)
+        0 for a tile from the left half of its photograph, 1 for the right half.
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
+    size = as_int(size, "size", minimum=8, maximum=256)
+    import_from_extra("skimage", "data", "nnkit.datasets.load_texture_tiles")
+    import skimage.data
+
+    tiles, labels, halves = [], [], []
+    for label, name in enumerate(TEXTURES):
+        image = getattr(skimage.data, name)() / 255.0
+        rows, half_width = image.shape[0] // size, image.shape[1] // 2
+        for half, c0 in ((0, 0), (1, half_width)):
+            for r, c in itertools.product(range(rows), range(half_width // size)):
+                tiles.append(image[r * size:(r + 1) * size, c0 + c * size:c0 + (c + 1) * size])
+                labels.append(label)
+                halves.append(half)
+    return (np.stack(tiles), np.array(labels, dtype=np.int64),
+            np.array(halves, dtype=np.int64))
+
+
 #: The numeric columns :func:`salary_features` makes from the salary table.
 SALARY_FEATURES = ("Age", "Height", "Weight", "Female")
 

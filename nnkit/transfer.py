@@ -11,9 +11,11 @@ the target problem. This module provides:
 - ``freeze``, ``replace_head``, ``extract_features``, ``count_parameters``: the surgery;
 - ``train``, ``predict``, ``score``: a small training loop (Adam, cross-entropy, tqdm bar);
 - ``mnist_cnn``: the small CNN that nnkit ships pretrained on MNIST-5k;
-- ``linear_probe`` and ``few_label_comparison``: frozen pretrained backbone + new head versus
-  the same network trained from scratch, on 1, 2, 3, 5 labels per class, averaged over seeds;
-- ``texture_patches``: brick, grass and gravel patches from scikit-image's pictures.
+- ``tune``: learning rate and epochs chosen on validation data, never on the test set;
+- ``few_label_benchmark`` with its contenders ``LinearHead`` (frozen features or pixels + a
+  new head), ``WholeNetwork`` (from scratch, or fine-tuned) and ``NearestNeighbour``: the
+  same few labels, the same tuning budget, the same test set, over several seeds;
+- ``texture_statistics``: four hand-made numbers per patch, a baseline for learned features.
 
 All torch computations here run on one CPU thread (and restore the caller's setting): the
 networks and batches are small, a second thread gains little on a busy machine, and one
@@ -69,8 +71,9 @@ __all__ = [
     "PretrainedCNN", "SmallCNN", "load_pretrained_cnn", "weights_env_var", "prepare_images",
     "classify", "first_layer_filters", "freeze", "replace_head", "extract_features",
     "count_parameters", "train", "predict", "score", "mnist_cnn", "save_weights",
-    "sample_per_class", "linear_probe", "few_label_comparison", "texture_patches",
-    "SOURCES", "TORCHVISION_URLS", "TEXTURES",
+    "sample_per_class", "tune", "LinearHead", "WholeNetwork", "NearestNeighbour",
+    "few_label_split", "few_label_benchmark", "benchmark_table", "texture_statistics",
+    "SOURCES", "TORCHVISION_URLS",
 ]
 
 PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
@@ -818,7 +821,7 @@ def _frozen_batchnorms_to_eval(model):
 
 @_one_thread
 def train(model, X, y, epochs, learning_rate=0.01, batch_size=None, weight_decay=0.0,
-          random_state=None, progress=False):
+          random_state=None, progress=False, callback=None):
     """Train the trainable parameters of ``model`` with Adam on the cross-entropy loss.
 
     Only parameters with ``requires_grad`` change, so after :func:`freeze` and
@@ -841,6 +844,9 @@ def train(model, X, y, epochs, learning_rate=0.01, batch_size=None, weight_decay
         Order of the mini-batches.
     progress : bool, default False
         Show a tqdm progress bar over the epochs.
+    callback : callable or None, default None
+        Called as ``callback(epoch, model)`` after every epoch (``epoch`` counts from 1), e.g.
+        to score the model on validation data along the way (:func:`tune` does).
 
     Returns
     -------
@@ -859,6 +865,8 @@ def train(model, X, y, epochs, learning_rate=0.01, batch_size=None, weight_decay
     learning_rate = as_float(learning_rate, "learning_rate", minimum=0, exclusive_minimum=True)
     weight_decay = as_float(weight_decay, "weight_decay", minimum=0)
     batch = len(X) if batch_size is None else as_int(batch_size, "batch_size", minimum=1)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable(epoch, model) or None, got {callback!r}")
     rng = as_rng(random_state)
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
@@ -867,7 +875,7 @@ def train(model, X, y, epochs, learning_rate=0.01, batch_size=None, weight_decay
     optimizer = torch.optim.Adam(params, lr=learning_rate, weight_decay=weight_decay)
     loss_fn = nn.CrossEntropyLoss()
     history = {"loss": [], "score": []}
-    for _ in epochs_with_progress(epochs, progress, history):
+    for epoch in epochs_with_progress(epochs, progress, history):
         model.train()
         _frozen_batchnorms_to_eval(model)
         order = torch.from_numpy(rng.permutation(len(X)))
@@ -886,6 +894,8 @@ def train(model, X, y, epochs, learning_rate=0.01, batch_size=None, weight_decay
         if not np.isfinite(history["loss"][-1]):
             raise ValueError(f"training diverged: the loss became {history['loss'][-1]}; "
                              f"learning_rate={learning_rate} is too large, try a smaller one")
+        if callback is not None:
+            callback(epoch + 1, model)
     model.eval()
     return history
 
@@ -953,139 +963,245 @@ def sample_per_class(y, k, random_state=None):
                            for c in classes])
 
 
-def _split(y, seed, k, test_fraction):
-    """(train, test) indices: a seeded test set, and k labels per class from the rest."""
-    order = np.random.default_rng(seed).permutation(len(y))
-    n_test = int(round(test_fraction * len(y)))
-    test, pool = order[:n_test], order[n_test:]
-    return pool[sample_per_class(y[pool], k, random_state=np.random.default_rng([seed, k]))], test
-
-
-def _check_experiment(y, n, labels_per_class, seeds, test_fraction):
-    y = as_labels(y, "y", n_samples=n)
-    ks = [as_int(k, "labels_per_class", minimum=1) for k in labels_per_class]
-    seeds = [as_int(s, "seeds", minimum=0) for s in seeds]
-    if not ks or not seeds:
-        raise ValueError("labels_per_class and seeds must each name at least one value")
-    test_fraction = as_float(test_fraction, "test_fraction", minimum=0, maximum=1,
-                             exclusive_minimum=True, exclusive_maximum=True)
-    return y, ks, seeds, test_fraction
-
-
+# ---------------------------------------------------------------------------- a fair comparison
 @_one_thread
-def linear_probe(features, y, labels_per_class=(1, 2, 3, 5), seeds=(0, 1, 2),
-                 test_fraction=0.5, epochs=50, learning_rate=0.05):
-    """Test accuracy of a linear head trained on k labelled feature vectors per class.
+def tune(model, X, y, X_val, y_val, learning_rates=(0.001, 0.01), epochs=(25, 100),
+         random_state=None):
+    """Choose the learning rate and the number of epochs on validation data.
 
-    This is transfer learning's cheap half: the features are computed once by a frozen
-    backbone (:func:`extract_features`), and only a softmax layer z -> W z + b learns. For each
-    seed a test set (``test_fraction`` of the samples) is set aside, k samples per class are
-    drawn from the rest, the head is trained on them (full-batch Adam) and scored on the test
-    set. The splits are the ones :func:`few_label_comparison` uses.
+    For each learning rate, a copy of ``model`` (so every run starts from the same weights) is
+    trained on ``(X, y)`` with full-batch Adam (:func:`train`) for ``max(epochs)`` epochs and
+    scored on ``(X_val, y_val)`` after each number of epochs listed in ``epochs``. Full-batch
+    training does not depend on when it will stop, so the model after 25 of 100 epochs is the
+    model a 25-epoch run gives: one run per learning rate covers the whole grid. The best
+    validation score wins (ties go to the smaller learning rate, then to fewer epochs); a
+    learning rate whose training diverges is skipped. The test set is never looked at.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Left unchanged; only its trainable parameters are trained, on copies.
+    X, X_val : array-like or torch.Tensor of shape (n, ...) and (n_val, ...)
+    y, y_val : array-like of int, shapes (n,) and (n_val,)
+    learning_rates : sequence of float, default (0.001, 0.01)
+    epochs : sequence of int, default (25, 100)
+    random_state : None, int or numpy.random.Generator
+        Passed to :func:`train` (the order of mini-batches; irrelevant for a full batch).
+
+    Returns
+    -------
+    best : torch.nn.Module
+        The copy with the weights it had at the winning point, in evaluation mode.
+    settings : dict
+        ``learning_rate``, ``epochs`` and ``val_score`` of the winner.
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
+    _check_module(model)
+    learning_rates, epochs = _check_grid(learning_rates, epochs)
+    X_val, y_val = _tensor(X_val, "X_val"), as_labels(y_val, "y_val", n_samples=len(X_val),
+                                                      samples_name="X_val")
+    seed = as_rng(random_state).integers(2**32)
+    best = {"val_score": -1.0}
+
+    def check(epoch, candidate, learning_rate):
+        if epoch in epochs:
+            accuracy = score(candidate, X_val, y_val)
+            if accuracy > best["val_score"]:
+                best.update(learning_rate=learning_rate, epochs=epoch, val_score=accuracy,
+                            state=copy.deepcopy(candidate.state_dict()))
+
+    for learning_rate in learning_rates:
+        candidate = copy.deepcopy(model)
+        try:
+            train(candidate, X, y, max(epochs), learning_rate, random_state=seed,
+                  callback=lambda epoch, m, lr=learning_rate: check(epoch, m, lr))
+        except ValueError as err:
+            if "diverged" not in str(err):
+                raise
+    if "state" not in best:
+        raise ValueError(f"training diverged with every learning rate in {learning_rates}")
+    candidate.load_state_dict(best.pop("state"))
+    return candidate.eval(), best
+
+
+def _check_grid(learning_rates, epochs):
+    learning_rates = [as_float(r, "learning_rates", minimum=0, exclusive_minimum=True)
+                      for r in learning_rates]
+    epochs = sorted({as_int(e, "epochs", minimum=1) for e in epochs})
+    if not learning_rates or not epochs:
+        raise ValueError("learning_rates and epochs must each name at least one value")
+    return sorted(learning_rates), epochs
+
+
+def _standardize(Z, fit_rows):
+    """(Z - mean) / std with the mean and std of the rows ``fit_rows`` (constant columns: 1)."""
+    mean, std = Z[fit_rows].mean(0), Z[fit_rows].std(0)
+    return (Z - mean) / torch.where(std > 1e-6, std, torch.ones_like(std))
+
+
+class LinearHead:
+    """Contender: a softmax layer z -> W z + b trained on fixed feature vectors.
+
+    The features are a frozen backbone's (:func:`extract_features`), raw pixels, or numbers
+    made by hand. Whether to standardise them first (each feature minus its mean, divided by
+    its standard deviation, both taken over the labelled samples: training and validation,
+    never the test set) is a setting like the learning rate: :func:`tune` runs with and
+    without, and the better validation score decides. Standardising helps features on very
+    different scales (hand-made statistics); estimated from a few samples it can hurt
+    features that are already on one scale (a backbone's).
 
     Parameters
     ----------
     features : array-like of shape (n, d)
-    y : array-like of int, shape (n,)
-    labels_per_class : sequence of int, default (1, 2, 3, 5)
-    seeds : sequence of int, default (0, 1, 2)
-    test_fraction : float, default 0.5
-    epochs : int, default 50
-    learning_rate : float, default 0.05
-
-    Returns
-    -------
-    ndarray of shape (n_seeds, K)
-        Test accuracy for each seed and each k.
+        One row per sample (images are flattened).
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    Z = _tensor(as_float_array(features, "features", ndim=2), "features")
-    y, ks, seeds, test_fraction = _check_experiment(y, len(Z), labels_per_class, seeds,
-                                                    test_fraction)
-    accuracy = np.zeros((len(seeds), len(ks)))
-    for (i, seed), (j, k) in itertools.product(enumerate(seeds), enumerate(ks)):
-        train_idx, test = _split(y, seed, k, test_fraction)
-        head = _linear_head(Z.shape[1], int(y.max()) + 1, np.random.default_rng([seed, k, 1]))
-        train(head, Z[train_idx], y[train_idx], epochs, learning_rate, random_state=seed)
-        accuracy[i, j] = score(head, Z[test], y[test])
-    return accuracy
+
+    def __init__(self, features):
+        features = as_float_array(features, "features", ndim=(2, 3, 4))
+        self.inputs = _tensor(features.reshape(len(features), -1), "features")
+
+    def fit_score(self, y, train_idx, val_idx, test_idx, grid, rng):
+        """Tune and train on ``train_idx`` (choosing on ``val_idx``); accuracy on ``test_idx``.
+
+        Parameters
+        ----------
+        y : ndarray of int, shape (n,)
+        train_idx, val_idx, test_idx : ndarray of int
+        grid : dict
+            ``learning_rates`` and ``epochs``, as :func:`tune` takes them.
+        rng : numpy.random.Generator
+            The head's initial weights.
+
+        Returns
+        -------
+        accuracy : float
+        settings : dict
+            What :func:`tune` chose, and ``standardize`` (True or False).
+
+        Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+        """
+        head = _linear_head(self.inputs.shape[1], int(y.max()) + 1, rng)
+        labelled = np.concatenate([train_idx, val_idx])
+        best = None
+        for standardize in (False, True):
+            Z = _standardize(self.inputs, labelled) if standardize else self.inputs
+            model, settings = tune(head, Z[train_idx], y[train_idx], Z[val_idx], y[val_idx],
+                                   random_state=rng, **grid)
+            if best is None or settings["val_score"] > best[1]["val_score"]:
+                best = model, {**settings, "standardize": standardize}, Z
+        model, settings, Z = best
+        return score(model, Z[test_idx], y[test_idx]), settings
 
 
-def _linear_head(d, n_classes, rng):
-    return replace_head(nn.Sequential(nn.Linear(d, n_classes)), n_classes, random_state=rng)
+class WholeNetwork:
+    """Contender: every parameter of a CNN trained on the images, from a chosen start.
 
-
-@_one_thread
-def few_label_comparison(backbone, X, y, labels_per_class=(1, 2, 3, 5), seeds=(0, 1, 2),
-                         test_fraction=0.5, head_epochs=50, scratch_epochs=50,
-                         head_learning_rate=0.05, scratch_learning_rate=0.01, progress=False):
-    """Transfer (frozen backbone + new head) versus the same network trained from scratch.
-
-    For every seed, the samples are split into a labelled pool and a test set
-    (``test_fraction``). For every k in ``labels_per_class``, k samples per class are drawn from
-    the pool, and two models learn from exactly those samples:
-
-    - **transfer**: the features T(x) of the pretrained, frozen ``backbone`` (computed once for
-      all samples and cached) feed a new linear head, trained for ``head_epochs``
-      (:func:`linear_probe`);
-    - **scratch**: a copy of ``backbone``'s architecture with fresh random weights (He
-      initialisation, seeded), every parameter trained for ``scratch_epochs``.
-
-    Both are scored on the same test set. Training is full-batch Adam.
+    ``start="random"`` trains ``backbone``'s architecture from scratch (fresh He weights);
+    ``start="pretrained"`` fine-tunes: the pretrained weights, a new head, everything
+    trainable. Learning rate and epochs are chosen by :func:`tune`.
 
     Parameters
     ----------
     backbone : torch.nn.Module or PretrainedCNN
-        The pretrained network (left unchanged); its last ``nn.Linear`` is the head.
-    X : array-like of shape (n, channels, height, width)
-        Prepared target images (see :func:`prepare_images`).
-    y : array-like of int, shape (n,)
-        Target labels.
-    labels_per_class : sequence of int, default (1, 2, 3, 5)
-    seeds : sequence of int, default (0, 1, 2)
-    test_fraction : float, default 0.5
-    head_epochs, scratch_epochs : int, default 50
-    head_learning_rate, scratch_learning_rate : float, default 0.05 and 0.01
-    progress : bool, default False
-        A tqdm bar over the scratch runs.
-
-    Returns
-    -------
-    dict
-        ``labels_per_class`` (ndarray (K,)); ``transfer`` and ``scratch``: test accuracies,
-        ndarrays of shape (n_seeds, K); ``feature_seconds`` (extracting the features of all
-        samples once), ``transfer_seconds`` (training all the heads) and ``scratch_seconds``
-        (training all the scratch networks).
+        Left unchanged; its last ``nn.Linear`` is the head.
+    images : array-like of shape (n, channels, height, width)
+        Prepared images (:func:`prepare_images`).
+    start : {"random", "pretrained"}, default "random"
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    model = backbone.model if isinstance(backbone, PretrainedCNN) else backbone
-    _check_module(model, "backbone")
-    X = _tensor(X)
-    y, ks, seeds, test_fraction = _check_experiment(y, len(X), labels_per_class, seeds,
-                                                    test_fraction)
-    n_classes = int(y.max()) + 1
-    out = {"labels_per_class": np.array(ks)}
-    start = time.perf_counter()
-    features = extract_features(model, X)
-    out["feature_seconds"] = time.perf_counter() - start
-    start = time.perf_counter()
-    out["transfer"] = linear_probe(features, y, ks, seeds, test_fraction, head_epochs,
-                                   head_learning_rate)
-    out["transfer_seconds"] = time.perf_counter() - start
-    out["scratch"] = np.zeros((len(seeds), len(ks)))
-    runs = list(itertools.product(enumerate(seeds), enumerate(ks)))
-    runs = Progress(runs, progress, desc="from scratch", unit="run")
-    start = time.perf_counter()
-    for (i, seed), (j, k) in runs:
-        train_idx, test = _split(y, seed, k, test_fraction)
-        scratch = _fresh_copy(model, n_classes, np.random.default_rng([seed, k, 2]))
-        train(scratch, X[train_idx], y[train_idx], scratch_epochs, scratch_learning_rate,
-              random_state=seed)
-        out["scratch"][i, j] = score(scratch, X[test], y[test])
-    out["scratch_seconds"] = time.perf_counter() - start
-    return out
+
+    def __init__(self, backbone, images, start="random"):
+        self.model = backbone.model if isinstance(backbone, PretrainedCNN) else backbone
+        _check_module(self.model, "backbone")
+        self.inputs = _tensor(images, "images")
+        if self.inputs.ndim != 4:
+            raise ValueError(f"images must be 4-D (n, channels, height, width), got shape "
+                             f"{tuple(self.inputs.shape)}")
+        self.start = check_choice(start, "start", ("random", "pretrained"))
+
+    def fit_score(self, y, train_idx, val_idx, test_idx, grid, rng):
+        """Tune and train on ``train_idx`` (choosing on ``val_idx``); accuracy on ``test_idx``.
+
+        Parameters
+        ----------
+        y : ndarray of int, shape (n,)
+        train_idx, val_idx, test_idx : ndarray of int
+        grid : dict
+            ``learning_rates`` and ``epochs``, as :func:`tune` takes them.
+        rng : numpy.random.Generator
+            The new head's weights (and, from scratch, every weight).
+
+        Returns
+        -------
+        accuracy : float
+        settings : dict
+            What :func:`tune` chose.
+
+        Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+        """
+        n_classes = int(y.max()) + 1
+        if self.start == "random":
+            model = _fresh_copy(self.model, n_classes, rng)
+        else:
+            model = replace_head(copy.deepcopy(self.model), n_classes, random_state=rng)
+            for parameter in model.parameters():
+                parameter.requires_grad_(True)
+        return _tuned_score(model, self.inputs, y, train_idx, val_idx, test_idx, grid, rng)
+
+
+class NearestNeighbour:
+    """Contender: 1-nearest neighbour, the label of the closest training sample.
+
+    Distances are Euclidean between the raw inputs (flattened). There is nothing to learn
+    and nothing to tune: the validation samples are not used.
+
+    Parameters
+    ----------
+    inputs : array-like of shape (n, ...)
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
+
+    def __init__(self, inputs):
+        inputs = as_float_array(inputs, "inputs")
+        self.inputs = inputs.reshape(len(inputs), -1)
+
+    def fit_score(self, y, train_idx, val_idx, test_idx, grid, rng):
+        """Accuracy on ``test_idx`` of 1-NN with the samples ``train_idx`` as memory.
+
+        Parameters
+        ----------
+        y : ndarray of int, shape (n,)
+        train_idx, val_idx, test_idx : ndarray of int
+            ``val_idx`` is not used: there is nothing to choose.
+        grid, rng
+            Not used (the same call as the other contenders').
+
+        Returns
+        -------
+        accuracy : float
+        settings : dict
+            Empty.
+
+        Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+        """
+        A, B = self.inputs[test_idx], self.inputs[train_idx]
+        distances = (A**2).sum(1)[:, None] - 2 * A @ B.T + (B**2).sum(1)[None]
+        return float(np.mean(y[train_idx][distances.argmin(1)] == y[test_idx])), {}
+
+
+def _tuned_score(model, X, y, train_idx, val_idx, test_idx, grid, rng):
+    best, settings = tune(model, X[train_idx], y[train_idx], X[val_idx], y[val_idx],
+                          random_state=rng, **grid)
+    return score(best, X[test_idx], y[test_idx]), settings
+
+
+def _linear_head(d, n_classes, rng):
+    return replace_head(nn.Sequential(nn.Linear(d, n_classes)), n_classes, random_state=rng)
 
 
 def _fresh_copy(model, n_classes, rng):
@@ -1099,41 +1215,187 @@ def _fresh_copy(model, n_classes, rng):
     return fresh.train()
 
 
-#: The three textures of :func:`texture_patches`, in label order.
-TEXTURES = ("brick", "grass", "gravel")
+def few_label_split(y, k, val_per_class=10, test=None, test_fraction=0.5, random_state=None):
+    """Training, validation and test indices for an experiment with k labels per class.
 
-
-def texture_patches(per_texture=20, size=64, random_state=None):
-    """Square patches cut at random from scikit-image's brick, grass and gravel pictures.
-
-    The three 512 x 512 grey photographs ship inside scikit-image (offline).
+    The test set is ``test`` if given (indices or a boolean mask), else a random
+    ``test_fraction`` of the samples. From the rest, ``val_per_class`` samples of each class
+    form the validation set (used only to choose settings) and ``k`` others of each class the
+    training set. The three never share a sample.
 
     Parameters
     ----------
-    per_texture : int, default 20
-    size : int, default 64
-        Side of each patch in pixels, 8 to 512.
+    y : array-like of int, shape (n,)
+    k : int
+    val_per_class : int, default 10
+    test : array-like of int or bool, optional
+    test_fraction : float, default 0.5
+        Used when ``test`` is None.
     random_state : None, int or numpy.random.Generator
-        Where the patches are cut.
 
     Returns
     -------
-    patches : ndarray of shape (3 * per_texture, size, size)
-        Grey levels in [0, 1].
-    y : ndarray of int, shape (3 * per_texture,)
-        0 brick, 1 grass, 2 gravel (:data:`TEXTURES`).
+    train_idx, val_idx, test_idx : ndarrays of int
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    import skimage.data
-
-    per_texture = as_int(per_texture, "per_texture", minimum=1)
-    size = as_int(size, "size", minimum=8, maximum=512)
+    y = as_labels(y, "y")
+    k = as_int(k, "k", minimum=1)
+    val_per_class = as_int(val_per_class, "val_per_class", minimum=1)
     rng = as_rng(random_state)
-    patches, labels = [], []
-    for label, name in enumerate(TEXTURES):
-        image = getattr(skimage.data, name)() / 255.0
-        corners = rng.integers(0, np.array(image.shape) - size + 1, (per_texture, 2))
-        patches += [image[r:r + size, c:c + size] for r, c in corners]
-        labels += [label] * per_texture
-    return np.stack(patches), np.array(labels, dtype=np.int64)
+    if test is None:
+        test_fraction = as_float(test_fraction, "test_fraction", minimum=0, maximum=1,
+                                 exclusive_minimum=True, exclusive_maximum=True)
+        test_idx = np.sort(rng.permutation(len(y))[:int(round(test_fraction * len(y)))])
+    else:
+        test_idx = _as_indices(test, len(y))
+    pool = np.setdiff1d(np.arange(len(y)), test_idx)
+    smallest = np.bincount(y[pool], minlength=int(y.max()) + 1).min()
+    if smallest < k + val_per_class:
+        raise ValueError(f"k + val_per_class = {k + val_per_class} labels per class, but the "
+                         f"samples outside the test set hold only {smallest} of some class")
+    val_idx = pool[sample_per_class(y[pool], val_per_class, random_state=rng)]
+    rest = np.setdiff1d(pool, val_idx)
+    return rest[sample_per_class(y[rest], k, random_state=rng)], val_idx, test_idx
+
+
+def _as_indices(test, n):
+    test = np.asarray(test)
+    if test.dtype == bool:
+        if test.shape != (n,):
+            raise ValueError(f"test as a mask must have shape ({n},), got {test.shape}")
+        return np.flatnonzero(test)
+    if test.dtype.kind not in "iu" or test.ndim != 1 or len(test) == 0:
+        raise ValueError("test must be a boolean mask or a non-empty 1-D array of indices")
+    if test.min() < 0 or test.max() >= n:
+        raise ValueError(f"test indices must lie in [0, {n})")
+    return np.unique(test)
+
+
+def few_label_benchmark(y, contenders, labels_per_class=(1, 5), seeds=(0, 1, 2),
+                        val_per_class=10, learning_rates=(0.001, 0.01), epochs=(25, 100),
+                        test=None, test_fraction=0.5, progress=False):
+    """Test accuracy of several contenders on the same few labels, each tuned the same way.
+
+    For every seed and every k in ``labels_per_class``, :func:`few_label_split` draws a
+    training set (k labels per class), a validation set and a test set; every contender then
+    learns from exactly those training samples, chooses its learning rate and epochs from the
+    same grid on the same validation set (:func:`tune`; 1-nearest neighbour has nothing to
+    choose), and is scored on the same test set.
+
+    Parameters
+    ----------
+    y : array-like of int, shape (n,)
+    contenders : dict
+        Name -> :class:`LinearHead`, :class:`WholeNetwork` or :class:`NearestNeighbour`
+        (or any object with their ``fit_score`` method and one row of ``inputs`` per label).
+    labels_per_class : sequence of int, default (1, 5)
+    seeds : sequence of int, default (0, 1, 2)
+        Each seed draws other splits and other initial weights.
+    val_per_class : int, default 10
+    learning_rates : sequence of float, default (0.001, 0.01)
+    epochs : sequence of int, default (25, 100)
+        The grid every tuned contender searches.
+    test, test_fraction
+        The test set, as in :func:`few_label_split`.
+    progress : bool, default False
+        A tqdm bar over the runs.
+
+    Returns
+    -------
+    dict
+        ``labels_per_class`` (ndarray (K,)); ``accuracy``: name -> ndarray (n_seeds, K) of
+        test accuracies; ``settings``: name -> list (one per seed) of lists (one per k) of
+        the chosen settings; ``seconds``: name -> the time its runs took.
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
+    y = as_labels(y, "y")
+    if not isinstance(contenders, dict) or not contenders:
+        raise TypeError("contenders must be a non-empty dict: name -> LinearHead, "
+                        "WholeNetwork or NearestNeighbour")
+    for name, contender in contenders.items():
+        if not hasattr(contender, "fit_score") or len(contender.inputs) != len(y):
+            raise ValueError(f"contenders[{name!r}] must be a contender with one input per "
+                             f"label ({len(y)})")
+    ks = [as_int(k, "labels_per_class", minimum=1) for k in labels_per_class]
+    seeds = [as_int(s, "seeds", minimum=0) for s in seeds]
+    if not ks or not seeds:
+        raise ValueError("labels_per_class and seeds must each name at least one value")
+    learning_rates, epochs = _check_grid(learning_rates, epochs)
+    grid = {"learning_rates": learning_rates, "epochs": epochs}
+    out = {"labels_per_class": np.array(ks),
+           "accuracy": {name: np.zeros((len(seeds), len(ks))) for name in contenders},
+           "settings": {name: [[None] * len(ks) for _ in seeds] for name in contenders},
+           "seconds": dict.fromkeys(contenders, 0.0)}
+    runs = Progress(list(itertools.product(enumerate(seeds), enumerate(ks))), progress,
+                    desc="runs", unit="run")
+    for (i, seed), (j, k) in runs:
+        split = few_label_split(y, k, val_per_class, test, test_fraction,
+                                random_state=np.random.default_rng([seed, k]))
+        for name, contender in contenders.items():
+            start = time.perf_counter()
+            out["accuracy"][name][i, j], out["settings"][name][i][j] = contender.fit_score(
+                y, *split, grid, np.random.default_rng([seed, k, 1]))
+            out["seconds"][name] += time.perf_counter() - start
+    return out
+
+
+def benchmark_table(result, decimals=1):
+    """The accuracies of :func:`few_label_benchmark` as a text table: mean ± spread, in %.
+
+    One row per contender, one column per number of labels per class; the spread is the
+    standard deviation over the seeds.
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`few_label_benchmark` returns.
+    decimals : int, default 1
+        Decimals of the percentages.
+
+    Returns
+    -------
+    str
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
+    if not isinstance(result, dict) or not {"accuracy", "labels_per_class"} <= set(result):
+        raise TypeError("result must be the dict that few_label_benchmark returns")
+    decimals = as_int(decimals, "decimals", minimum=0)
+    n_seeds = len(next(iter(result["accuracy"].values())))
+    heads = [f"{k} per class" for k in result["labels_per_class"]]
+    column = max(max(len(h) for h in heads), 9 + 2 * decimals) + 2
+    width = max(len(name) for name in result["accuracy"])
+    lines = [f"test accuracy in %, mean ± sd over {n_seeds} seeds",
+             " " * width + "".join(f"{h:>{column}}" for h in heads)]
+    for name, accuracy in result["accuracy"].items():
+        means, sds = 100 * accuracy.mean(axis=0), 100 * accuracy.std(axis=0)
+        lines.append(f"{name:{width}}" + "".join(
+            f"{f'{m:.{decimals}f} ± {s:.{decimals}f}':>{column}}" for m, s in zip(means, sds)))
+    return "\n".join(lines)
+
+
+def texture_statistics(patches):
+    """Four numbers per grey patch, made by hand: brightness, contrast and two edge strengths.
+
+    The mean grey level, its standard deviation, and the mean absolute difference between
+    horizontally and between vertically neighbouring pixels: a baseline to compare learned
+    features with.
+
+    Parameters
+    ----------
+    patches : array-like of shape (n, height, width)
+
+    Returns
+    -------
+    ndarray of shape (n, 4)
+        Columns: mean, standard deviation, mean absolute horizontal step, mean absolute
+        vertical step.
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
+    P = as_float_array(patches, "patches", ndim=3)
+    return np.stack([P.mean((1, 2)), P.std((1, 2)),
+                     np.abs(np.diff(P, axis=2)).mean((1, 2)),
+                     np.abs(np.diff(P, axis=1)).mean((1, 2))], axis=1)

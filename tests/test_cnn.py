@@ -83,6 +83,44 @@ def test_fit_returns_a_history_plot_history_can_draw(digits):
     assert history["loss"][-1] < history["loss"][0]
 
 
+def test_chapter_8_cnn_and_mlp_over_five_seeds(digits):
+    """The seed comparison of chapter 8: the numbers its prose states, and its claims."""
+    X_train, X_test, y_train, y_test = digits
+    runs = cnn.compare_with_mlp(X_train, y_train, X_test, y_test, seeds=range(5))
+    rounded = {key: (round(float(v.mean()), 3), round(float(v.std()), 3))
+               for key, v in runs.items()}
+    assert rounded == {"cnn": (0.969, 0.005), "mlp": (0.977, 0.002),
+                       "cnn_shifted": (0.631, 0.017), "mlp_shifted": (0.504, 0.01)}
+    assert np.sum(runs["mlp"] > runs["cnn"]) == 5  # the MLP ahead on every seed, unshifted
+    assert np.sum(runs["cnn_shifted"] > runs["mlp_shifted"]) == 5  # the CNN ahead, shifted
+    single = cnn.compare_with_mlp(X_train, y_train, X_test, y_test, seeds=[0])
+    assert (single["cnn"][0], single["mlp"][0]) == (runs["cnn"][0], runs["mlp"][0])
+
+
+def test_shift_images_rolls_each_image_and_checks_the_shift():
+    X = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4)
+    np.testing.assert_array_equal(cnn.shift_images(X, (1, -1)), np.roll(X, (1, -1), axis=(1, 2)))
+    assert [tuple(s) for s in cnn.SHIFTS] == [(0, 1), (0, -1), (1, 0), (-1, 0)]
+    with pytest.raises(ValueError, match="shift must be a pair"):
+        cnn.shift_images(X, (1,))
+    with pytest.raises(ValueError, match="X"):
+        cnn.shift_images(X[0], (1, 1))
+
+
+def test_zero_padding_makes_bright_border_columns_in_chapter_8s_edge_map():
+    """Chapter 8's numbers: the frame of zeros is an edge; copying the border removes it."""
+    camera = datasets.load_image("camera")
+    vertical_edge = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]) / 4
+    edges = np.abs(grid.conv2d(camera, vertical_edge, padding="same"))
+    copied = np.abs(grid.conv2d(np.pad(camera, 1, mode="edge"), vertical_edge))
+    border, inside = edges[:, [0, -1]].mean(), edges[:, 1:-1].mean()
+    assert (round(border, 2), round(copied[:, [0, -1]].mean(), 2), round(inside, 2)) == (
+        0.54, 0.01, 0.03)
+    np.testing.assert_allclose(border, camera[:, [0, -1]].mean(), atol=0.01)  # "as bright"
+    assert edges[[0, -1], 1:-1].mean() < inside  # the top and bottom rows stay dark
+    np.testing.assert_allclose(copied[1:-1, 1:-1], edges[1:-1, 1:-1])  # the same inside
+
+
 # --- the architecture --------------------------------------------------------------------
 
 def test_convnet_layers_and_parameter_count():

@@ -187,6 +187,42 @@ def test_unknown_image_lists_the_allowed_ones():
         datasets.load_image("eagle")
 
 
+def test_load_faces_holds_100_faces_then_100_other_patches():
+    import skimage.data
+
+    X, y = datasets.load_faces()
+    assert X.shape == (200, 25, 25) and X.dtype == np.float64
+    assert 0 <= X.min() and X.max() <= 1
+    assert y.tolist() == [1] * 100 + [0] * 100
+    np.testing.assert_array_equal(X, skimage.data.lfw_subset())
+    X[0] = -1  # a fresh copy each time
+    assert datasets.load_faces()[0].min() >= 0
+
+
+@pytest.mark.parametrize("size", [64, 48])
+def test_texture_tiles_share_no_pixel_and_keep_the_halves_apart(size):
+    import skimage.data
+
+    tiles, y, half = datasets.load_texture_tiles(size=size)
+    per_half = (512 // size) * (256 // size)
+    assert tiles.shape == (3 * 2 * per_half, size, size)
+    assert np.array_equal(np.bincount(y), [2 * per_half] * 3)
+    assert np.array_equal(np.bincount(half), [3 * per_half] * 2)
+    for label, name in enumerate(datasets.TEXTURES):
+        image = getattr(skimage.data, name)() / 255.0
+        for side in (0, 1):
+            chosen = tiles[(y == label) & (half == side)]
+            # every tile is found exactly once, at a tile-aligned place inside its half
+            left = 0 if side == 0 else 256
+            places = [(r, c) for r in range(0, 512 - size + 1, size)
+                      for c in range(left, left + 256 - size + 1, size)]
+            assert len(places) == len(chosen)
+            for tile, (r, c) in zip(chosen, places):
+                np.testing.assert_array_equal(tile, image[r:r + size, c:c + size])
+    with pytest.raises(ValueError, match="size"):
+        datasets.load_texture_tiles(size=300)
+
+
 GENERATORS = [
     lambda rs: datasets.make_linearly_separable(random_state=rs),
     lambda rs: datasets.make_xor(random_state=rs),
