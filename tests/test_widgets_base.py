@@ -1,4 +1,4 @@
-"""The machinery every widget shares: the live explorer, its update timing and static twin."""
+"""The machinery every widget shares: the live explorer, its update timing and page version."""
 import json
 import re
 
@@ -22,8 +22,8 @@ def make_explorer():
 
     controls = {"power": widgets.IntSlider(1, min=1, max=3),
                 "shift": widgets.Dropdown(options=[("none", 0.0), ("up", 1.0)])}
-    grid = {"power": [1, 2, 3], "shift": [("none", 0.0), ("up", 1.0)]}
-    return base.Explorer(controls, render, static_grid=grid, alt="a power curve"), calls
+    return base.Explorer(controls, render, alt="a power curve",
+                         live=("power_curve", {"power": 1, "note": "</script><b>"})), calls
 
 
 def test_moving_a_control_recomputes_and_redraws():
@@ -34,38 +34,24 @@ def test_moving_a_control_recomputes_and_redraws():
     assert explorer.output.value != before and explorer.output.value[:4] == b"\x89PNG"
 
 
-def test_the_output_bundle_carries_the_live_view_and_the_static_twin():
+def test_the_output_bundle_carries_the_live_view_and_the_page_version():
     explorer, _ = make_explorer()
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/html"].startswith('<div class="nnkit-static"')
-    assert "0x" not in bundle["text/plain"]
-
-
-def test_the_static_twin_holds_one_distinct_frame_per_setting():
-    explorer, calls = make_explorer()
-    page = explorer.static_html()
-    data = json.loads(re.search(r'nnkit-static-data">(.*?)</script>', page).group(1))
-    assert sorted(data["frames"]) == [f"{i}-{j}" for i in range(3) for j in range(2)]
-    assert len(set(data["frames"].values())) == 6
-    assert data["labels"] == [["1", "2", "3"], ["none", "up"]]
-    assert 'alt="a power curve"' in data["frames"]["0-0"]
-    assert page == explorer.static_html()  # deterministic
-    assert 'type="range"' in page and "<select" in page
-
-
-def test_a_live_page_version_replaces_the_static_twin():
-    explorer, calls = make_explorer()
-    explorer = base.Explorer(explorer.controls, explorer._render, alt="a power curve",
-                             live=("power_curve", {"power": 1, "note": "</script><b>"}))
-    page = explorer._repr_mimebundle_()["text/html"]
+    page = bundle["text/html"]
     assert page.startswith('<div class="nnkit-live" data-nnkit-live="power_curve">')
-    assert "nnkit-static" not in page and explorer.static_html() is None
+    assert "0x" not in bundle["text/plain"]
     config = re.search(r'class="nnkit-live-config">(.*?)</script>', page).group(1)
     assert json.loads(config) == {"power": 1, "note": "</script><b>"}  # "</" cannot end it
     assert "<noscript><p>a power curve" in page
     assert page == base.live_html("power_curve", {"note": "</script><b>", "power": 1},
                                   "a power curve")  # deterministic, keys sorted
+
+
+def test_without_a_page_version_the_page_shows_no_widget_markup():
+    explorer, _ = make_explorer()
+    explorer = base.Explorer(explorer.controls, explorer._render, alt="a power curve")
+    assert "text/html" not in explorer._repr_mimebundle_()
 
 
 def test_time_updates_times_each_change():
@@ -75,16 +61,9 @@ def test_time_updates_times_each_change():
     assert calls[-3:] == [(2, 0.0), (2, 1.0), (2, 1.0)]
 
 
-def test_static_player_refuses_a_grid_too_large_for_a_page():
-    with pytest.raises(ValueError, match="at most 400"):
-        base.static_player(lambda a, b: "<p>x</p>", {"a": range(30), "b": range(30)}, "alt")
-
-
 @pytest.mark.parametrize("call, message", [
-    (lambda: base.static_player("render", {"a": [1]}, "alt"), "render must be callable"),
-    (lambda: base.static_player(lambda a: "", {}, "alt"), "grid must be"),
-    (lambda: base.static_player(lambda a: 3, {"a": [1]}, "alt"), "must return a matplotlib"),
-    (lambda: base.static_player(lambda a: "", {"a": [1]}, "alt", play="b"), "play must name"),
+    (lambda: base.Explorer({}, "render"), "render must be callable"),
+    (lambda: base.Explorer([], lambda: ""), "controls must be a dict"),
     (lambda: base.figure_to_png("fig"), "fig must be"),
     (lambda: base.live_html("grid-detector", {}, "alt"), "name must be an identifier"),
     (lambda: base.live_html("grid", [1], "alt"), "config must be a dict"),

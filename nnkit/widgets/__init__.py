@@ -3,8 +3,8 @@
 Every widget is built by one function that returns an :class:`~nnkit.widgets.base.Explorer`.
 In JupyterLab, Binder or Colab it is a live ipywidget: move a control and the figure is
 recomputed. On the static web page there is no Python kernel, so the same output also carries
-a *static twin* (:func:`~nnkit.widgets.base.static_player`): the figure precomputed for a grid
-of control settings and a few lines of JavaScript that show the one matching the controls.
+a placeholder (:func:`~nnkit.widgets.base.live_html`) that the book's own JavaScript turns into
+the same widget computing in the browser, held equal to nnkit by the tests.
 
 Importing ``nnkit`` does not import this package (or ipywidgets); ``import nnkit.widgets`` does.
 
