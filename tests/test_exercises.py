@@ -459,6 +459,14 @@ def test_committed_student_notebooks_are_up_to_date(generated):
         )
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_chapter_links_its_student_exercise_page_never_the_master(slug):
+    chapter = json.loads((ROOT / "chapters" / f"{slug}.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in chapter["cells"] if c["cell_type"] == "markdown")
+    assert f"{{doc}}`../exercises/student/{slug}`" in text, f"chapter {slug} must link its exercises"
+    assert f"exercises/{slug}.ipynb" not in text, "the master (with the solutions) is named"
+
+
 def test_no_hidden_test_or_autograder_in_built_site(generated):
     html = ROOT / "_build" / "html"
     if not html.is_dir():

@@ -9,11 +9,14 @@ from ``results.json`` (``python -m benchmarks --report-only``); a test checks th
 RATIO_GOALS = {"torch": 3.0, "scipy": 1.0, "sklearn": 1.0}  # convolution, pooling, distances
 MLP_TORCH_RATIO = 0.8
 WIDGET_P95_SECONDS = 0.050
+#: The web page: an update within one frame at 60 frames per second.
+LIVE_P95_SECONDS = 0.016
 NOTEBOOK_SECONDS = 60.0
 BOOK_SECONDS = {"clean (empty cache)": 240.0, "unchanged rebuild": 15.0}
 TEST_SECONDS = 300.0  # `make test` on 2 quiet cores
 
-SECTIONS = ("mlp", "grid", "numerics", "widgets", "notebooks", "book", "tests", "setup")
+SECTIONS = ("mlp", "grid", "numerics", "widgets", "live", "notebooks", "book", "tests",
+            "setup")
 
 
 def meets(ok):
@@ -90,6 +93,16 @@ def widget_table(rows):
     return table(header, body)
 
 
+def live_table(rows):
+    header = ["widget", "chapter", "controls", "updates", "p50 ms", "p95 ms", "max ms",
+              "longest frame playing ms", f"p95 ≤ {LIVE_P95_SECONDS * 1e3:.0f} ms"]
+    body = [[f"`{r['widget']}`", r["chapter"], r["controls"], r["updates"], ms(r["p50"]),
+             ms(r["p95"]), ms(r["max"]),
+             "" if r["longest_frame"] is None else ms(r["longest_frame"]),
+             meets(r["p95"] <= LIVE_P95_SECONDS)] for r in rows]
+    return table(header, body)
+
+
 def notebook_table(rows):
     header = ["notebook", "run time s", f"≤ {NOTEBOOK_SECONDS:.0f} s"]
     body = [[f"`{r['notebook']}`", f"{r['seconds']:.1f}", meets(r["seconds"] <= NOTEBOOK_SECONDS)]
@@ -142,6 +155,12 @@ TITLES = {
     "widgets": ("Widget updates",
                 "Time from setting one control to the new figure or HTML (recompute, redraw, "
                 "PNG encoding), over random moves of one control at a time."),
+    "live": ("Widget updates on the web page",
+             "The page versions of the widgets (`_ext/static/live/*.js`) in Chromium: one "
+             "control at a time (slider, number box, drop-down or grid cell, picked at random) "
+             "set to a random value, timed in the page from the event to the end of the layout "
+             "it causes; and, for widgets with a Play button, the longest animation frame "
+             "during 3 s of playing."),
     "notebooks": ("Chapter notebooks",
                   "Each chapter run top to bottom in a fresh kernel, as `make notebooks` does."),
     "book": ("The book build",
@@ -158,7 +177,8 @@ TITLES = {
               "virtual environment and every requirement), and the size of `.venv`."),
 }
 RENDER = {"mlp": mlp_table, "grid": operation_table, "numerics": operation_table,
-          "widgets": widget_table, "notebooks": notebook_table, "book": book_table,
+          "widgets": widget_table, "live": live_table, "notebooks": notebook_table,
+          "book": book_table,
           "tests": tests_table, "setup": setup_table}
 
 
