@@ -6,6 +6,9 @@ pip reads the extras from pyproject.toml, and tests/test_package.py checks the t
 """
 import importlib
 
+__all__ = ["DISTRIBUTION", "REPOSITORY", "EXTRAS", "TORCH_CPU_INDEX", "install_hint",
+           "import_from_extra"]
+
 DISTRIBUTION = "nnkit-book"
 # Where the book lives; `make repository URL=...` (.ci/set_repository.py) rewrites this line.
 REPOSITORY = "https://github.com/nnkit-book/nnkit"

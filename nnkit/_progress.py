@@ -13,6 +13,8 @@ pages, which show no widgets, print it instead of the bar's text at creation ("0
 """
 import sys
 
+__all__ = ["plural", "epochs", "Progress"]
+
 
 def plural(n, unit):
     """``"1 epoch"``, ``"9 epochs"``."""

@@ -9,6 +9,9 @@ import numbers
 
 import numpy as np
 
+__all__ = ["as_array", "as_float_array", "as_samples", "as_labels", "as_int", "as_float",
+           "check_choice", "as_rng"]
+
 
 def as_array(value, name):
     """Return ``np.asarray(value)``, refusing None, strings and ragged nested lists by name."""

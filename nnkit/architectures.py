@@ -15,6 +15,9 @@ from nnkit import activations
 from nnkit._validation import as_float_array, as_int, as_labels, as_samples, check_choice
 from nnkit.mlp import MLP
 
+__all__ = ["Result", "compare_architectures", "best_by_validation", "rnn_forward", "attention",
+           "bottleneck_error"]
+
 #: One row of :func:`compare_architectures`.
 Result = namedtuple("Result", "layer_sizes n_params train_accuracy val_accuracy")
 Result.__doc__ = """One architecture: layer sizes, parameters, training and validation accuracy.

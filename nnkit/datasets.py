@@ -23,6 +23,12 @@ import numpy as np
 from nnkit._extras import import_from_extra
 from nnkit._validation import as_array, as_float, as_float_array, as_int, as_rng, check_choice
 
+__all__ = ["salary_table", "GATES", "logic_table", "make_linearly_separable", "make_xor",
+           "make_blobs", "make_spirals", "make_grid_segments", "load_digits", "load_mnist_5k",
+           "IMAGES", "load_image", "load_faces", "TEXTURES", "load_texture_tiles",
+           "SALARY_FEATURES", "salary_features", "make_signal_and_noise", "make_sound_wave",
+           "small_graph"]
+
 
 def salary_table():
     """The three-person salary example: N = 3 samples but d = 5 predictors.

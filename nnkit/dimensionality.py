@@ -29,6 +29,12 @@ import numpy as np
 
 from nnkit._validation import as_float, as_float_array, as_int, as_labels, as_rng, as_samples
 
+__all__ = ["pairwise_distances", "distance_concentration", "ball_volume_fraction",
+           "estimate_ball_volume_fraction", "knn_predict", "accuracy_vs_irrelevant_features",
+           "max_spurious_correlation", "correlations", "exact_linear_fits", "interpolating_family",
+           "exact_fit_with_prediction", "edge_length_for_fraction", "feature_selection_accuracy",
+           "neighbour_correlation", "shuffle_positions"]
+
 
 def _as_counts(values, name, minimum):
     """Return an int or a sequence of ints as a 1-D int array, each value >= ``minimum``."""

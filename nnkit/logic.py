@@ -25,6 +25,12 @@ from nnkit._validation import as_array, as_float_array, as_int, as_samples
 from nnkit.grid import HORIZONTAL_BAR, VERTICAL_BAR, conv2d
 from nnkit.perceptron import Perceptron, extend
 
+__all__ = ["Gate", "OR", "AND", "NOR", "NAND", "NOT", "Network", "XOR", "truth_table", "and_gate",
+           "or_gate", "linearly_separable_functions", "box_region", "union_of_boxes", "BAR_BIAS",
+           "dark_light", "GRID_PATTERNS", "VERTICAL_DETECTOR", "HORIZONTAL_DETECTOR",
+           "CROSS_DETECTOR", "all_grids", "respond", "place_pattern", "feature_map",
+           "CROSS_CHALLENGE", "check_detector"]
+
 
 class Gate(Perceptron):
     """A step perceptron whose weights cannot change: the logic gates are constants.

@@ -18,6 +18,9 @@ from nnkit._progress import epochs as epochs_with_progress
 from nnkit._progress import plural
 from nnkit._validation import as_float, as_float_array, as_int, as_labels, as_rng, as_samples
 
+__all__ = ["extend", "update", "RuleStep", "rule_steps", "accuracies", "boundary_segment",
+           "Perceptron"]
+
 
 def extend(X):
     """Prepend the constant input 1 to every sample: x = (1, x1, ..., xk).

@@ -15,6 +15,9 @@ from matplotlib.colors import ListedColormap
 
 from nnkit._validation import as_int, as_labels, as_samples
 
+__all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "BOOK_STYLE", "use_style", "class_colors",
+           "plot_points", "plot_decision_regions", "plot_history"]
+
 #: Okabe & Ito's eight colours, by name.
 OKABE_ITO = {
     "black": "#000000",

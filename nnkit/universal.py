@@ -23,6 +23,9 @@ from nnkit import activations
 from nnkit._validation import as_float, as_float_array, as_int, check_choice
 from nnkit.mlp import MLP
 
+__all__ = ["knots", "sigmoid_staircase", "relu_interpolant", "BUILDERS", "unit_contributions",
+           "max_error", "max_errors", "n_params_one_hidden"]
+
 
 def _check_interval(a, b):
     a, b = as_float(a, "a"), as_float(b, "b")

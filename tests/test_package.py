@@ -1,4 +1,5 @@
 """What holds for the whole package: light imports, no global side effects, book-linked docs."""
+import ast
 import importlib
 import inspect
 import json
@@ -93,6 +94,38 @@ def test_every_public_method_documents_its_parameters(name, method):
     assert doc, f"{name} has no docstring"
     if arguments:
         assert "Parameters\n----------" in doc, f"{name} documents none of {arguments}"
+
+
+def module_names(path):
+    """A module file's ``__all__`` (None if it has none) and the public functions and classes
+    it defines (constants may be module-internal tables, so they are not required)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    listed, defined = None, []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            defined.append(node.name)
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id == "__all__":
+                listed = ast.literal_eval(node.value)
+    return listed, [name for name in defined if not name.startswith("_")]
+
+
+MODULE_FILES = sorted([*(ROOT / "nnkit").glob("*.py"), *(ROOT / "nnkit" / "widgets").glob("*.py")])
+
+
+@pytest.mark.parametrize("path", MODULE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_module_lists_its_public_names_in_all(path):
+    # __all__ decides what the API page (automodule) shows and what ``import *`` takes
+    listed, defined = module_names(path)
+    assert listed is not None, f"{path.name} has no __all__"
+    assert len(set(listed)) == len(listed), f"{path.name}: __all__ repeats a name"
+    assert not [name for name in defined if name not in listed], \
+        f"{path.name}: public functions or classes missing from __all__"
+    module = importlib.import_module(
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"))
+    assert [name for name in listed if not hasattr(module, name)] == []
 
 
 @pytest.mark.skipif(os.environ.get("NNKIT_OFFLINE") != "1",

@@ -28,6 +28,9 @@ import ipywidgets as widgets
 import matplotlib.figure
 import numpy as np
 
+__all__ = ["DPI", "figure_to_png", "pixels_to_png", "find_palette", "png_data_uri", "png_img",
+           "BlitView", "live_html", "Explorer", "new_figure", "time_updates"]
+
 #: Resolution of the PNG images the widgets show (live and static).
 DPI = 80
 
@@ -53,11 +56,212 @@ def figure_to_png(fig, dpi=DPI):
     return buffer.getvalue()
 
 
+def pixels_to_png(pixels, colors=None, palette=None, compress_level=None):
+    """Encode an image given by its pixels as PNG bytes (the widgets' one pixel encoder).
+
+    Parameters
+    ----------
+    pixels : array-like of uint8, shape (height, width, 3) or (height, width, 4)
+        RGB or RGBA pixels, row 0 at the top; RGBA stays RGBA.
+    colors : int or None
+        Reduce the image to at most this many colours (fast octree, no dithering) before
+        encoding: plots of a few flat colours become much smaller PNGs. None: keep every colour.
+    palette : PIL.Image.Image or None
+        Map the pixels onto this palette image's colours instead (no dithering), e.g. one
+        found once with :func:`find_palette`, so that every frame uses the same colours.
+    compress_level : int or None
+        zlib level 0–9 (1 is fastest); None: Pillow's default.
+
+    Returns
+    -------
+    bytes
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), and every chapter with a widget.
+    """
+    from PIL import Image
+
+    pixels = np.asarray(pixels)
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
+        raise ValueError("pixels must be uint8 of shape (height, width, 3 or 4), got "
+                         f"{pixels.dtype} of shape {pixels.shape}")
+    if colors is not None and palette is not None:
+        raise ValueError("give colors or palette, not both")
+    image = Image.fromarray(pixels)
+    if palette is not None:
+        image = image.quantize(palette=palette, dither=Image.Dither.NONE)
+    elif colors is not None:
+        image = image.quantize(colors, method=Image.Quantize.FASTOCTREE,
+                               dither=Image.Dither.NONE)
+    options = {} if compress_level is None else {"compress_level": compress_level}
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", **options)
+    return buffer.getvalue()
+
+
+def find_palette(pixels, colors):
+    """A palette of at most ``colors`` colours for images like ``pixels`` (see pixels_to_png).
+
+    Parameters
+    ----------
+    pixels : array-like of uint8, shape (height, width, 3)
+    colors : int
+
+    Returns
+    -------
+    PIL.Image.Image
+        A palette image, for ``pixels_to_png(..., palette=...)``.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), and every chapter with a widget.
+    """
+    from PIL import Image
+
+    return Image.fromarray(np.asarray(pixels)).quantize(colors=colors,
+                                                        method=Image.Quantize.FASTOCTREE)
+
+
+def png_data_uri(png):
+    """PNG bytes as a ``data:image/png;base64,...`` URI (for ``<img src>`` or SVG ``href``).
+
+    Parameters
+    ----------
+    png : bytes
+
+    Returns
+    -------
+    str
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), and every chapter with a widget.
+    """
+    if not isinstance(png, bytes):
+        raise TypeError(f"png must be PNG bytes, got {type(png).__name__}")
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def png_img(image, alt):
+    """An inline ``<img>`` element showing a figure or PNG bytes, with its text alternative.
+
+    Parameters
+    ----------
+    image : matplotlib Figure or bytes
+        A figure (encoded by :func:`figure_to_png`) or PNG bytes.
+    alt : str
+        Text alternative (escaped here).
+
+    Returns
+    -------
+    str
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), and every chapter with a widget.
+    """
+    if isinstance(image, matplotlib.figure.Figure):
+        image = figure_to_png(image)
+    if not isinstance(image, bytes):
+        raise TypeError(f"image must be a matplotlib Figure or PNG bytes, got "
+                        f"{type(image).__name__}")
+    return f'<img src="{png_data_uri(image)}" alt="{html.escape(alt)}">'
+
+
+class BlitView:
+    """A figure redrawn fast: fixed parts drawn once, then only the moving artists (blitting).
+
+    Axes, ticks, labels and legends are the slow part of drawing a figure (text rendering).
+    A widget's view makes its figure once, marks the artists a control changes as moving, and
+    after setting their data calls :meth:`png` (or :meth:`html`): the stored background is
+    restored, the moving artists are drawn over it in the order given, and the pixels are
+    encoded by :func:`pixels_to_png`.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+        Drawn at :data:`DPI`.
+    artists : sequence of matplotlib Artist
+        The moving artists, drawn in this order; they are left out of the background.
+
+    Attributes
+    ----------
+    fig, canvas : the figure and its Agg canvas
+    artists : list of Artist
+    background : the stored fixed parts
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), and every chapter with a widget.
+    """
+
+    def __init__(self, fig, artists):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        if not isinstance(fig, matplotlib.figure.Figure):
+            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+        self.fig, self.artists = fig, list(artists)
+        fig.set_dpi(DPI)
+        self.canvas = FigureCanvasAgg(fig)
+        for artist in self.artists:
+            artist.set_animated(True)  # left out of canvas.draw(): drawn by pixels()
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(fig.bbox)
+
+    def pixels(self, alpha=False):
+        """The figure as it stands: background plus the moving artists, as pixels.
+
+        Parameters
+        ----------
+        alpha : bool, default False
+            Keep the alpha channel (RGBA) instead of RGB.
+
+        Returns
+        -------
+        ndarray of uint8, shape (height, width, 4 if alpha else 3)
+        """
+        self.canvas.restore_region(self.background)
+        renderer = self.canvas.get_renderer()
+        for artist in self.artists:
+            artist.draw(renderer)
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        return rgba if alpha else rgba[:, :, :3]
+
+    def png(self, alpha=False, **encoding):
+        """The figure as it stands, as PNG bytes.
+
+        Parameters
+        ----------
+        alpha : bool, default False
+            Encode RGBA instead of RGB.
+        **encoding
+            ``colors``, ``palette``, ``compress_level``: see :func:`pixels_to_png`.
+
+        Returns
+        -------
+        bytes
+        """
+        return pixels_to_png(self.pixels(alpha), **encoding)
+
+    def html(self, alt, alpha=False, **encoding):
+        """The figure as it stands, as an inline ``<img>`` element (see :func:`png_img`).
+
+        Parameters
+        ----------
+        alt : str
+            Text alternative.
+        alpha : bool, default False
+            Encode RGBA instead of RGB.
+        **encoding
+            ``colors``, ``palette``, ``compress_level``: see :func:`pixels_to_png`.
+
+        Returns
+        -------
+        str
+        """
+        return png_img(self.png(alpha, **encoding), alt)
+
+
 def _as_html(output, alt):
     """An update function's output as an HTML fragment (figures become inline PNGs)."""
     if isinstance(output, matplotlib.figure.Figure):
-        data = base64.b64encode(figure_to_png(output)).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+        return png_img(output, alt)
     if isinstance(output, str):
         return output
     raise TypeError("an update function must return a matplotlib Figure or an HTML string,"

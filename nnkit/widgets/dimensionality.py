@@ -18,10 +18,6 @@ number of irrelevant features, on data sampled afresh for each seed.
 Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
 (chapters/01-patterns-and-dimensionality).
 """
-import base64
-import html
-import io
-
 import ipywidgets as widgets
 import numpy as np
 
@@ -29,6 +25,9 @@ from nnkit import dimensionality as dim
 from nnkit._validation import as_float, as_int
 from nnkit.plotting import PALETTE
 from nnkit.widgets import base
+
+__all__ = ["DIMS", "SAMPLE_SIZES", "IRRELEVANT", "PAGE_LIMITS", "curse_curves", "CurseView",
+           "curse_explorer", "live_config"]
 
 #: Slider positions of the explorer.
 DIMS = (2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
@@ -94,7 +93,7 @@ class CurseView:
     Axes, ticks, grids and fixed curves are drawn once into a background image. An update
     (:meth:`update`) changes the data of the moving artists (the curves that depend on ``N``,
     the markers and the value labels), pastes the background back and draws just those artists on
-    it ("blitting"), which keeps a slider move fast.
+    it ("blitting", by :class:`nnkit.widgets.base.BlitView`), which keeps a slider move fast.
 
     Parameters
     ----------
@@ -120,13 +119,10 @@ class CurseView:
     """
 
     def __init__(self, curves):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
         self.curves = c = curves
         dims, counts = c["dims"], c["irrelevant"]
         fig, (ax_a, ax_b, ax_c) = base.new_figure(width=10.5, height=2.9, ncols=3)
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.18, top=0.9, wspace=0.38)
-        fig.set_dpi(base.DPI)
         dim_range = (dims.min() * 0.8, dims.max() * 1.25)
         ax_a.set(xscale="log", yscale="log", xlabel="dimension $d$",
                  ylabel="max / min distance", xlim=dim_range, ylim=(1, 1.5 * c["ratio"].max()))
@@ -157,9 +153,9 @@ class CurseView:
                                     bbox={"facecolor": "white", "edgecolor": "none"})
                        for key, ax in (("ratio", ax_a), ("accuracy", ax_b), ("fraction", ax_c))}
         self.fig, self.state = fig, {}
-        self._canvas = FigureCanvasAgg(fig)
-        self._canvas.draw()
-        self._background = self._canvas.copy_from_bbox(fig.bbox)
+        self._blit = base.BlitView(fig, [artist for artist in [*self.lines.values(),
+                                                               *self.labels.values()]
+                                         if artist.get_animated()])
         self._palette = None  # 10 colours are plenty for lines on white, and keep PNGs small
 
     def update(self, d, N, irrelevant):
@@ -201,18 +197,10 @@ class CurseView:
         -------
         bytes
         """
-        from PIL import Image
-
-        self._canvas.restore_region(self._background)
-        for artist in [*self.lines.values(), *self.labels.values()]:
-            if artist.get_animated():
-                self.fig.draw_artist(artist)
-        rgb = Image.fromarray(np.asarray(self._canvas.buffer_rgba())[:, :, :3])
+        rgb = self._blit.pixels()
         if self._palette is None:  # every frame has the same colours: find them once
-            self._palette = rgb.quantize(colors=10, method=Image.Quantize.FASTOCTREE)
-        buffer = io.BytesIO()
-        rgb.quantize(palette=self._palette, dither=Image.Dither.NONE).save(buffer, format="png")
-        return buffer.getvalue()
+            self._palette = base.find_palette(rgb, 10)
+        return base.pixels_to_png(rgb, palette=self._palette)
 
 
 def curse_explorer(curves=None):
@@ -247,8 +235,7 @@ def curse_explorer(curves=None):
 
     def render(d, N, irrelevant):
         view.update(d, N, irrelevant)
-        data = base64.b64encode(view.png()).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+        return base.png_img(view.png(), alt)
 
     options = {"d": c["dims"], "N": c["sample_sizes"], "irrelevant": c["irrelevant"]}
     controls = {name: widgets.SelectionSlider(options=[int(v) for v in values],

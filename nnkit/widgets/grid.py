@@ -27,6 +27,10 @@ from nnkit._validation import as_float_array, as_int, check_choice
 from nnkit.perceptron import Perceptron
 from nnkit.widgets import base
 
+__all__ = ["DETECTORS", "YOURS", "BIG", "MODES", "cells_to_grid", "grid_to_cells", "PRESETS",
+           "own_detector", "detector_responses", "responses_html", "challenge_report",
+           "challenge_html", "grid_view", "KERNEL_STARTS", "live_config", "grid_detector"]
+
 #: The detectors the reader can slide over the 8×8 grid, by menu label.
 DETECTORS = {
     "vertical bar": logic.VERTICAL_DETECTOR,

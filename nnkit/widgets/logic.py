@@ -13,9 +13,7 @@ be dragged or typed there too, and the tests hold its truth table equal to
 
 Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
 """
-import base64
 import html
-import io
 from contextlib import contextmanager
 
 import ipywidgets as widgets
@@ -25,6 +23,10 @@ from nnkit import datasets, logic, plotting
 from nnkit._validation import as_float
 from nnkit.perceptron import Perceptron
 from nnkit.widgets import base
+
+__all__ = ["WEIGHT_NAMES", "NETWORKS", "SOLUTION", "SLIDER_RANGE", "LIMITS", "xor_network",
+           "playground_table", "table_html", "boundary_points", "regions_png", "regions_svg",
+           "START", "ALT", "live_config", "xor_playground"]
 
 #: The nine numbers of a 2-2-1 network in slider order, hidden unit 1 (weights on A and B,
 #: bias), hidden unit 2, then the output unit (weights on h1 and h2, bias).
@@ -208,15 +210,11 @@ def regions_png(labels):
 
     Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
     """
-    from PIL import Image
-
     colors = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)]
                        for c in plotting.class_colors(2)], dtype=float)
     light = (0.3 * colors + 0.7 * 255).astype(np.uint8)
     rgb = light[np.asarray(labels, dtype=np.int64)[::-1]]
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
+    return base.pixels_to_png(rgb, compress_level=1)
 
 
 def regions_svg(labels, boundaries, alt):
@@ -238,13 +236,13 @@ def regions_svg(labels, boundaries, alt):
 
     Taught in: chapter 3, "Logic gates, XOR and building complexity" (chapters/03-logic-gates).
     """
-    png = base64.b64encode(regions_png(labels)).decode("ascii")
+    png = base.png_data_uri(regions_png(labels))
     x0, y1 = _to_px(LIMITS[0], LIMITS[0])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_MARGIN + _PX + 10}" '
              f'height="{_PX + 50}" role="img" style="font:12px sans-serif">'
              f'<title>{html.escape(alt)}</title>'
              f'<image x="{x0:.0f}" y="8" width="{_PX}" height="{_PX}" '
-             f'href="data:image/png;base64,{png}" preserveAspectRatio="none"/>'
+             f'href="{png}" preserveAspectRatio="none"/>'
              f'<rect x="{x0:.0f}" y="8" width="{_PX}" height="{_PX}" fill="none" stroke="#444"/>']
     for v in (0, 1):
         px, py = _to_px(v, v)

@@ -13,19 +13,18 @@ draw new start weights and picks with a new seed; the tests hold its rule equal 
 
 Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
 """
-import base64
 import html
-import io
 
 import ipywidgets as widgets
 import numpy as np
-import PIL.Image
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Polygon
 
 from nnkit import datasets, perceptron, plotting
 from nnkit._validation import as_int, check_choice
 from nnkit.widgets import base
+
+__all__ = ["SEED", "N_STEPS", "stepper_data", "stepper_trace", "half_box", "describe_step", "ALT",
+           "LIVE_PICKS", "live_config", "perceptron_stepper"]
 
 #: The seed of the separable points, the starting weights and the picks.
 SEED = 3
@@ -242,13 +241,13 @@ class _StepperView:
 
     Redrawing a whole figure (ticks, labels, legend) for every step is slow; the axes are drawn
     once into a background image, and each step restores it and draws the changing artists on
-    top (blitting). ``artists`` gives tests the drawn data.
+    top (blitting, by :class:`nnkit.widgets.base.BlitView`). ``artists`` gives tests the drawn
+    data.
     """
 
     def __init__(self, runs):
         self.runs = runs
         fig, ax = base.new_figure(5.4, 3.9)
-        fig.set_dpi(base.DPI)
         fig.subplots_adjust(left=0.13, right=0.97, bottom=0.14, top=0.89)
         lim = (-1.25, 1.25)
         self.lim = lim
@@ -269,11 +268,7 @@ class _StepperView:
         ax.legend(loc="upper left", bbox_to_anchor=(0.0, 1.13), ncol=5, fontsize=7,
                   handletextpad=0.3, columnspacing=0.8)
         self.fig, self.ax, self.artists = fig, ax, a
-        self.canvas = FigureCanvasAgg(fig)
-        for artist in a.values():
-            artist.set_animated(True)  # left out of the background
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(fig.bbox)
+        self.blit = base.BlitView(fig, a.values())  # the artists are left out of the background
         self.frames = {}
 
     def update(self, dataset, step):
@@ -309,14 +304,5 @@ class _StepperView:
         return self.frames[key]
 
     def _png_html(self, alt):
-        self.canvas.restore_region(self.background)
-        for artist in self.artists.values():
-            self.fig.draw_artist(artist)
-        rgba = np.asarray(self.canvas.buffer_rgba())
-        image = PIL.Image.fromarray(rgba[..., :3]).quantize(
-            32, method=PIL.Image.Quantize.FASTOCTREE, dither=PIL.Image.Dither.NONE)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", optimize=False)
-        data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
-                f'<pre class="nnkit-stepper-text">{html.escape(self.text)}</pre>')
+        return (self.blit.html(alt, colors=32)
+                + f'<pre class="nnkit-stepper-text">{html.escape(self.text)}</pre>')

@@ -17,22 +17,23 @@ further (about 30 ms). Moving the slider back shows a stored snapshot.
 
 Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
 """
-import base64
 import html
-import io
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib import ticker
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
-from PIL import Image
 
 from nnkit import datasets
 from nnkit._validation import as_int, check_choice
 from nnkit.mlp import MLP, OPTIMIZERS, identical_hidden_units
 from nnkit.plotting import MARKERS, PALETTE
 from nnkit.widgets import base
+
+__all__ = ["STEPS_PER_UPDATE", "VANISHING_RATIO", "DIVERGENCE_FACTOR", "STUCK_EPOCHS",
+           "STUCK_FRACTION", "MAX_EPOCHS", "EPOCH_STEP", "LEARNING_RATES", "HIDDEN_UNITS",
+           "HIDDEN_LAYERS", "BATCH_SIZES", "INITS", "ACTIVATIONS", "ALT", "spiral_data",
+           "TrainingRun", "describe", "training_explorer", "live_config"]
 
 #: Gradient steps one live update may take (keeps an update well under 50 ms).
 STEPS_PER_UPDATE = 10
@@ -331,7 +332,7 @@ def training_explorer(max_epochs=MAX_EPOCHS):
                          ("decision regions", "training loss", "gradient per layer")):
         ax.set_title(title, y=1.0, pad=4)
     moving = [image, *points, curve, cut, bars]  # drawn in this order, points over regions
-    frame = _BlitFrame(fig, moving, alt=ALT)
+    frame = base.BlitView(fig, moving)
 
     def render(learning_rate, batch_size, hidden_units, hidden_layers, optimizer, init,
                activation, epochs):
@@ -357,7 +358,7 @@ def training_explorer(max_epochs=MAX_EPOCHS):
                                        np.full(len(norms), np.nan)]).ravel())
         text = html.escape(describe(run, epochs, shown))
         # pre-wrap: long status lines wrap instead of being cut off at the widget's edge
-        return (frame.html(compress_level=1)
+        return (frame.html(ALT, alpha=True, compress_level=1)
                 + f'<pre class="nnkit-training-status" style="white-space: pre-wrap">{text}</pre>')
 
     lr_options = [(f"{rate:g}", rate) for rate in LEARNING_RATES]
@@ -431,34 +432,3 @@ def live_config(max_epochs=MAX_EPOCHS):
         "vanishing_ratio": VANISHING_RATIO, "divergence_factor": DIVERGENCE_FACTOR,
         "stuck_epochs": STUCK_EPOCHS, "stuck_fraction": STUCK_FRACTION,
     }
-
-
-class _BlitFrame:
-    """Draw a figure's fixed parts once; per update draw only the moving artists on top.
-
-    Axes, ticks and labels are the slow part of drawing a figure (text rendering); they never
-    change here, so they are rendered once into a background image and every update restores
-    it and redraws the few artists whose data changed, then encodes the PNG.
-    """
-
-    def __init__(self, fig, artists, alt):
-        self.fig, self.artists, self.alt = fig, artists, alt
-        self.canvas = FigureCanvasAgg(fig)
-        for artist in artists:
-            artist.set_animated(True)  # left out of canvas.draw(): drawn by html()
-        fig.set_dpi(base.DPI)
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(fig.bbox)
-
-    def html(self, compress_level=1):
-        self.canvas.restore_region(self.background)
-        renderer = self.canvas.get_renderer()
-        for artist in self.artists:
-            artist.draw(renderer)
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
-                                 "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=compress_level)
-        data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
