@@ -9,8 +9,10 @@
 #                the book build and a fresh install; writes tests/benchmarks/results.{json,md}
 #                (the appendix page). ONLY="mlp grid" for some sections
 #   make exercises  regenerate student + autograder exercise notebooks (otter assign)
-#   make notebooks  re-run the chapter notebooks and save their outputs (which nbval checks);
-#                   NB=chapters/02-perceptron.ipynb for one
+#   make notebooks  re-run the chapter notebooks and save their outputs (which nbval checks),
+#                   then remake chapters/run/; NB=chapters/02-perceptron.ipynb for one
+#   make run-notebooks  write chapters/run/: the chapters as the launch buttons (Binder, Colab)
+#                   open them, with the page's numbers and plain Markdown
 #
 # After the install step nothing touches the network: `make test` and `make book` run
 # their work under .ci/offline (a network namespace with no network).
@@ -22,7 +24,7 @@ STAMP  := $(VENV)/.installed
 OFFLINE := .ci/offline
 BOOK_BUILD := $(BIN)/jupyter-book build --warningiserror --nitpick --keep-going
 
-.PHONY: install book test nbval lab bench notebooks exercises repository clean
+.PHONY: install book test nbval lab bench notebooks run-notebooks exercises repository clean
 
 $(STAMP): requirements.txt requirements-runtime.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +49,7 @@ test: $(STAMP)
 # nbval itself, cell by cell (what tests/test_notebooks.py does from the session's one execution).
 nbval: $(STAMP)
 	$(OFFLINE) $(BIN)/python -m pytest -p no:xdist -o addopts="-ra" --nbval \
-		--nbval-sanitize-with .ci/nbval-sanitize.cfg chapters
+		--nbval-sanitize-with .ci/nbval-sanitize.cfg --ignore=chapters/run chapters
 
 # Jupyter refuses to run as root unless told to (containers, CI machines).
 lab: $(STAMP)
@@ -60,6 +62,12 @@ bench: $(STAMP)
 # NB=chapters/02-perceptron.ipynb runs one notebook only.
 notebooks: $(STAMP)
 	$(OFFLINE) $(BIN)/python .ci/execute_notebooks.py $(NB)
+	$(BIN)/python .ci/run_notebooks.py
+
+# The notebooks the launch buttons open (chapters/run/): glued numbers and MyST rendered to plain
+# Markdown, from the saved outputs of the chapters (run `make notebooks` first if they changed).
+run-notebooks: $(STAMP)
+	$(BIN)/python .ci/run_notebooks.py
 
 # Regenerate the student and autograder versions of every exercise (otter assign); fails if a
 # reference solution fails its own tests. CH="02 07" for some chapters.
@@ -69,6 +77,7 @@ exercises: $(STAMP)
 # Point the buttons and the Colab install cells at a fork: make repository URL=https://github.com/you/book
 repository: $(STAMP)
 	$(BIN)/python .ci/set_repository.py $(URL)
+	$(BIN)/python .ci/run_notebooks.py
 
 clean:
 	rm -rf _build .pytest_cache

@@ -26,6 +26,7 @@ limit is below `limit_for(measured)`, the rule of exercises/README.md ("Time lim
 """
 
 import argparse
+import importlib.util
 import json
 import math
 import re
@@ -73,6 +74,25 @@ def _student_for_book(nb):
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             cell["source"] = src.replace("](../chapters/", "](../../chapters/")
     return nb
+
+
+def _title_first(nb):
+    """Move otter's "Initialize Otter" cell, which otter assign puts first, below the title."""
+    cells = nb["cells"]
+    init = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"
+                 and "".join(c["source"]).lstrip().startswith("# Initialize Otter")), None)
+    title = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+                  and "".join(c["source"]).lstrip().startswith("# ")), None)
+    if init is not None and title is not None and init < title:
+        cells.insert(title, cells.pop(init))
+
+
+def _quiet_export(nb):
+    """Hide only the grading kernel's start-up notice in the export cell (.ci/quiet_export.py)."""
+    spec = importlib.util.spec_from_file_location("quiet_export", ROOT / ".ci" / "quiet_export.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.quiet_export(nb)
 
 
 def limit_for(cpu_seconds):
@@ -165,6 +185,9 @@ def assign_one(master, out_dir, students_dir=None, run_tests=True):
     for kind in ("student", "autograder"):
         path = target / kind / master.name
         nb = json.loads(path.read_text())
+        _title_first(nb)
+        if kind == "student":
+            _quiet_export(nb)
         _renumber_ids(nb, f"{slug[:2]}-{kind[0]}")
         _write(nb, path)
     zips = sorted((target / "autograder").glob("*.zip"))

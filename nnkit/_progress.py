@@ -110,4 +110,8 @@ def _open_bar(total, desc, unit):
     from IPython.display import display
 
     bar = tqdm(total=total, desc=desc, unit=unit, leave=False, display=False)
-    return bar, display(bar.container, display_id=True)
+    # The widget's view as a raw bundle: ipywidgets 7 (Colab) displays a widget object through
+    # _ipython_display_, which drops display_id, so the final line could not replace the bar.
+    view = {"text/plain": str(bar), "application/vnd.jupyter.widget-view+json":
+            {"version_major": 2, "version_minor": 0, "model_id": bar.container.model_id}}
+    return bar, display(view, raw=True, display_id=True)

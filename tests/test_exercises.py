@@ -460,6 +460,14 @@ def test_committed_student_notebooks_are_up_to_date(generated):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
+def test_student_page_shows_its_title_first(slug):
+    student = json.loads((EXERCISES / "student" / f"{slug}.ipynb").read_text())
+    first = student["cells"][0]
+    assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# Exercises:")
+    assert "".join(student["cells"][1]["source"]).startswith("# Initialize Otter")
+
+
+@pytest.mark.parametrize("slug", SLUGS)
 def test_each_chapter_links_its_student_exercise_page_never_the_master(slug):
     chapter = json.loads((ROOT / "chapters" / f"{slug}.ipynb").read_text())
     text = "\n".join("".join(c["source"]) for c in chapter["cells"] if c["cell_type"] == "markdown")

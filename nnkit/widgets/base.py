@@ -393,7 +393,12 @@ class Explorer(widgets.VBox):
         self.refresh()
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+        parent = getattr(super(), "_repr_mimebundle_", None)
+        if parent is not None:
+            bundle = parent(**kwargs)
+        else:  # ipywidgets 7 (Colab) displays widgets through _ipython_display_ instead
+            bundle = {"application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": self.model_id}}
         bundle["text/plain"] = (f"{type(self).__name__}: an interactive widget; run the notebook"
                                 " to use it")
         if self._live is not None:
