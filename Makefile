@@ -24,7 +24,7 @@ STAMP  := $(VENV)/.installed
 OFFLINE := .ci/offline
 BOOK_BUILD := $(BIN)/jupyter-book build --warningiserror --nitpick --keep-going
 
-.PHONY: install book test nbval lab bench notebooks run-notebooks exercises repository clean
+.PHONY: install axe book test nbval lab bench notebooks run-notebooks exercises repository clean
 
 $(STAMP): requirements.txt requirements-runtime.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,18 @@ book: $(STAMP)
 # (executed once, compared with their saved outputs) and a full -W -n build of the book from those
 # executions (tests/conftest.py), on every core: each of the two heavy groups (book, exercises) stays
 # on one worker, the unit tests spread over all of them.
-test: $(STAMP)
+test: $(STAMP) axe
 	$(BIN)/ruff check nnkit tests _ext
 	$(OFFLINE) $(BIN)/python -m pytest -n auto --dist loadgroup
+
+# axe-core (tests/test_accessibility.py) is a test tool from npm, kept in a cache outside the
+# repository; installed here because the tests run offline. Without npm (or network) the
+# accessibility tests skip and say why, except under CI=true, where they fail.
+AXE_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/nnkit-book/axe-core
+axe:
+	@test -f "$(AXE_CACHE)/node_modules/axe-core/axe.min.js" || ! command -v npm > /dev/null \
+		|| npm install --prefix "$(AXE_CACHE)" --no-audit --no-fund --no-save --silent \
+		axe-core@4.14 || echo "axe-core could not be installed: the accessibility tests will skip"
 
 # nbval itself, cell by cell (what tests/test_notebooks.py does from the session's one execution).
 nbval: $(STAMP)

@@ -22,6 +22,17 @@ __all__ = ["Result", "compare_architectures", "best_by_validation", "rnn_forward
 Result = namedtuple("Result", "layer_sizes n_params train_accuracy val_accuracy")
 Result.__doc__ = """One architecture: layer sizes, parameters, training and validation accuracy.
 
+Its fields, in order:
+
+layer_sizes : list of int
+    Units per layer, inputs first (as ``MLP(layer_sizes)`` takes them).
+n_params : int
+    Weights and biases of the network.
+train_accuracy : float
+    Fraction of the training samples classified correctly after training.
+val_accuracy : float
+    Fraction of the validation samples classified correctly: the score to compare.
+
 Taught in: chapter 10, "Neural networks as a family of models" (chapters/10-model-family).
 """
 

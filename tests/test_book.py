@@ -42,10 +42,49 @@ def test_pages_load_no_script_style_or_font_from_the_network(html):
 
 
 def test_mathematics_is_rendered_by_a_local_mathjax(html):
-    assert (html / "_static" / "tex-svg-full.js").stat().st_size > 1_000_000
+    mathjax = html / "_static" / "mathjax"
+    for component in ["startup.js", "core.js", "input/tex.js", "output/chtml.js",
+                      "output/chtml/fonts/tex.js", "a11y/assistive-mml.js",
+                      "input/tex/extensions/boldsymbol.js",
+                      "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"]:
+        assert (mathjax / component).stat().st_size > 1_000, component
     intro = (html / "intro.html").read_text(encoding="utf-8")
-    assert re.search(r"<script[^>]+src=\"_static/tex-svg-full\.js", intro)
+    assert re.search(r"<script[^>]+src=\"_static/mathjax/startup\.js", intro)
     assert "mathjax@3" not in intro
+    # Only what the book uses: no SVG font data (1 MiB), no speech rule engine (4 MiB).
+    assert not (mathjax / "output" / "svg").exists() and not (mathjax / "sre").exists()
+    assert sum(f.stat().st_size for f in mathjax.rglob("*") if f.is_file()) < 2 * 2**20
+
+
+def test_pages_load_only_the_icons_and_search_index_they_use(html):
+    """The theme's style sheet draws the icons with Font Awesome's web fonts, cut down to the
+    icons the book shows; the 1.4 MiB script that would draw them again as SVG is not loaded,
+    nor is the search index on any page but the search page (_ext/offline_assets.py)."""
+    pages = [page for page in html.rglob("*.html")
+             if page.relative_to(html).parts[0] != "_static"]  # the theme's template is there
+    assert len(pages) >= len(toc_files())
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "scripts/fontawesome.js" not in text, page
+        assert ("searchindex.js" in text) == (page.name == "search.html"), page
+    css = (html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert ".fa-bars:before" in css and ".fa-github:before" in css  # shown on every page
+    assert ".fa-trash-can:before" not in css  # shown on none
+    fonts = re.findall(r"url\(\.\./vendor/fontawesome/webfonts/([^)]+)\)", css)
+    assert fonts and all(font.endswith(".subset.woff") for font in fonts), fonts
+    for font in fonts:
+        assert 0 < (html / "_static" / "vendor" / "fontawesome" / "webfonts" / font
+                    ).stat().st_size < 20_000, font
+
+
+def test_no_page_ships_widget_state(html):
+    """Executed notebooks keep their widgets' state (17-124 KB a page) for a widget manager the
+    book does not load: the pages show the widgets' static twins or live views instead."""
+    pages = list(html.rglob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "application/vnd.jupyter.widget-state+json" not in text, page.relative_to(html)
 
 
 def test_notebooks_were_executed_into_the_page(html):
@@ -59,26 +98,48 @@ def test_bibliography_lists_the_syllabus_references(html):
                    "Lindholm", "Nielsen", "Simonyan", "He", "Smith", "Sze", "Hubel",
                    "Minsky", "Papert", "Pan", "Tan", "Liu"]:
         assert author in page, author
+    # Labelled author-year, as the chapters cite: "[Bishop, 2006]", not "[Bis06]".
+    labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>([^<]*)<', page)
+    assert len(labels) >= 17, labels
+    for label in labels:
+        assert re.fullmatch(r"[^\W\d][\w.' -]*(?: and [\w' -]+| et al\.)?, \d{4}[a-z]?", label), label
+    assert "Bishop, 2006" in labels and "McCulloch and Pitts, 1943" in labels
+    assert 'role="doc-biblioentry"' not in page  # list items of the role="list" (axe-core)
 
 
 def test_api_reference_links_functions_and_chapters_both_ways(html):
     api = (html / "api.html").read_text(encoding="utf-8")
-    for target in ["nnkit.mlp.MLP.fit", "nnkit.mlp.gradient_check", "nnkit.grid.conv2d",
+    for target in ["nnkit.mlp.MLP.fit", "nnkit.backprop.gradient_check", "nnkit.grid.conv2d",
                    "nnkit.perceptron.Perceptron", "nnkit.logic.truth_table"]:
         assert f'id="{target}"' in api, target
     # each "Taught in" line became a link to its chapter page
     assert re.search(r'Taught in: <a class="reference internal" href="chapters/07-convolution.html"', api)
     chapter = (html / "chapters" / "07-convolution.html").read_text(encoding="utf-8")
     assert 'href="../api.html#nnkit.grid.conv2d"' in chapter
+    # Named-tuple fields are described by their tuple's docstring, not by autodoc's stubs.
+    assert "Alias for field number" not in api
+    assert 'id="nnkit.perceptron.RuleStep"' in api
+
+
+def test_next_from_the_last_chapter_leads_to_the_exercises_not_to_the_instructors(html):
+    last = (html / "chapters" / "10-model-family.html").read_text(encoding="utf-8")
+    following = re.search(r'<a class="right-next"\s+href="([^"]+)"', last)
+    assert following, "the last chapter has no Next link"
+    assert following.group(1) == "../exercises/student/01-patterns-and-dimensionality.html"
+    files = toc_files()
+    assert files.index("teach") > files.index("benchmarks")
+    assert files.index("exercises/for-instructors") > files.index("benchmarks")
 
 
 def test_chapters_have_launch_buttons_for_binder_and_colab(html):
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repo = config["repository"]["url"].removeprefix("https://github.com/")
     page = (html / "chapters" / "00-getting-started.html").read_text(encoding="utf-8")
+    # they open the notebook for running (chapters/run/, see tests/test_run_notebooks.py)
     binder = (f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/"
-              "chapters/00-getting-started.ipynb")
-    colab = f"https://colab.research.google.com/github/{repo}/blob/main/chapters/00-getting-started.ipynb"
+              "chapters/run/00-getting-started.ipynb")
+    colab = (f"https://colab.research.google.com/github/{repo}/blob/main/"
+             "chapters/run/00-getting-started.ipynb")
     assert binder in page.replace("&amp;", "&")
     assert colab in page
 

@@ -72,15 +72,22 @@ def visit(browser, site):
 def test_intro_math_is_typeset_offline_with_no_errors(visit, tmp_path):
     visit.open("intro")
     page = visit.page
-    page.wait_for_selector("mjx-container svg", timeout=10_000)
-    assert page.locator("mjx-container:has(svg)").count() > 0
+    page.wait_for_selector("mjx-container mjx-math", timeout=10_000)
+    assert page.locator("mjx-container:has(mjx-math)").count() > 0
+    # ...with the fonts of the book's own copy, and MathML for screen readers beside it.
+    assert page.evaluate("() => Array.from(document.fonts).some("
+                         "f => f.family === 'MJXTEX' && f.status === 'loaded')")
+    assert any("/_static/mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff" in url
+               for url in visit.requests)
+    assert page.locator("mjx-container mjx-assistive-mml math").count() > 0
     assert page.locator("mjx-merror").count() == 0, "MathJax could not parse some TeX"
     untypeset = page.locator(".math").filter(has_text="\\")
     assert untypeset.count() == 0, untypeset.all_inner_texts()
     assert visit.unexpected_errors() == []
     assert visit.bad_responses == []
     assert visit.foreign_requests() == []
-    assert any("/_static/tex-svg-full.js" in url for url in visit.requests)
+    assert any("/_static/mathjax/startup.js" in url for url in visit.requests)
+    assert any("/_static/mathjax/output/chtml.js" in url for url in visit.requests)
     page.screenshot(path=tmp_path / "intro.png", full_page=True)
 
 
@@ -104,57 +111,10 @@ def test_every_toc_page_loads_and_the_sidebar_links_every_chapter(visit):
     assert visit.foreign_requests() == []
 
 
-def widget_pages(html):
-    """The pages that hold at least one widget's static twin."""
-    return sorted(str(path.relative_to(html).with_suffix("")) for path in html.rglob("*.html")
-                  if 'class="nnkit-static"' in path.read_text(encoding="utf-8"))
-
-
-def frame_of(root):
-    return root.locator(".nnkit-static-frame").inner_html()
-
-
-SET_ALL = """(cs, where) => cs.forEach(c => {
-    const last = c.tagName === 'SELECT' ? c.options.length - 1 : Number(c.max);
-    c.value = String(where === 'first' ? 0 : where === 'last' ? last : Math.floor(last / 2));
-    c.dispatchEvent(new Event('input')); })"""
-
-
-def moving_changes_frame(root, controls, j, start):
-    """Set every control to its first/middle/last value, then move control j to another one."""
-    controls.evaluate_all(SET_ALL, start)
-    before = frame_of(root)
-    control = controls.nth(j)
-    target = control.evaluate("(c, where) => { const last = c.tagName === 'SELECT' ?"
-                              " c.options.length - 1 : Number(c.max);"
-                              " return where === 'last' ? 0 : last; }", start)
-    control.evaluate("(c, v) => { c.value = String(v); c.dispatchEvent(new Event('input')); }",
-                     target)
-    return frame_of(root) != before
-
-
-def test_every_static_widget_responds_to_each_of_its_controls(visit, html):
-    pages = widget_pages(html)
-    assert pages, "no page carries a widget's static twin"
-    for name in pages:
-        visit.open(name)
-        roots = visit.page.locator("div.nnkit-static")
-        for i in range(roots.count()):
-            root = roots.nth(i)
-            controls = root.locator("[data-control]")
-            assert controls.count() > 0, name
-            for j in range(controls.count()):
-                # Some settings make a control moot (a pattern-free grid has nowhere to move):
-                # from a few settings of the others, moving this one must change the figure.
-                assert any(moving_changes_frame(root, controls, j, start)
-                           for start in ("first", "middle", "last")), \
-                    f"{name}: widget {i}, control {j} changes nothing"
-                assert frame_of(root), f"{name}: widget {i} shows no frame"
-            images = root.locator(".nnkit-static-frame img")
-            for k in range(images.count()):
-                assert images.nth(k).evaluate("img => img.complete && img.naturalWidth > 0")
-    assert visit.unexpected_errors() == []
-    assert visit.foreign_requests() == []
+def test_no_page_carries_pre_rendered_widget_frames(html):
+    """The widgets compute in the page (tests/test_live_widgets*.py move their controls there)."""
+    for path in html.rglob("*.html"):
+        assert 'class="nnkit-static"' not in path.read_text(encoding="utf-8"), path
 
 
 def test_every_page_has_ordered_headings_and_images_that_load_with_alt_text(visit):

@@ -281,7 +281,7 @@ def test_display_equations_stay_inside_the_column_on_a_desktop(tabs, html):
     tab = tabs(DESKTOP)
     # MathJax is only loaded, from the book's own copy, by pages that have math.
     pages = [name for name in book_pages(html)
-             if "tex-svg-full.js" in (html / f"{name}.html").read_text(encoding="utf-8")]
+             if "_static/mathjax/startup.js" in (html / f"{name}.html").read_text(encoding="utf-8")]
     assert pages, "no page has math"
     failures, equations = [], 0
     for name in pages:

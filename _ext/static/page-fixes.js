@@ -48,3 +48,58 @@
     }
   });
 })();
+
+/* Accessible names that contain what a control shows (WCAG 2.5.3; axe-core's
+ * label-content-name-mismatch, checked by tests/test_accessibility.py).
+ *
+ * pydata-sphinx-theme 0.17.1 labels its search field "Search" although it shows
+ * "Search Ctrl+K": without the label, a screen reader names the field by the text it shows.
+ * Its colour-mode button is labelled "Color mode" and shows an icon whose tooltip ("Light",
+ * "Dark", "System Settings") counts as visible text: the icons are decoration, the button's
+ * label says what it does.
+ */
+(() => {
+  "use strict";
+
+  const fix = () => {
+    for (const field of document.querySelectorAll(".search-button__button[aria-label]")) {
+      if (field.textContent.trim()) {
+        field.removeAttribute("aria-label");
+      }
+    }
+    for (const icon of document.querySelectorAll(".theme-switch-button .theme-switch")) {
+      icon.setAttribute("aria-hidden", "true");
+    }
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fix);
+  } else {
+    fix();
+  }
+})();
+
+/* A display equation wider than the column scrolls in its own box (page-fixes.css); a reader
+ * without a mouse must be able to scroll it too (WCAG 2.1.1; axe-core's
+ * scrollable-region-focusable). As pydata-sphinx-theme does for code and tables, such an
+ * equation becomes a tab stop while it overflows, and only then. */
+(() => {
+  "use strict";
+
+  const update = () => {
+    for (const equation of document.querySelectorAll('mjx-container[display="true"]')) {
+      if (equation.scrollWidth > equation.clientWidth + 1) {
+        equation.tabIndex = 0;
+      } else {
+        equation.removeAttribute("tabindex");
+      }
+    }
+  };
+  let timer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(timer);
+    timer = setTimeout(update, 300);
+  });
+  window.addEventListener("load", () => {
+    Promise.resolve(window.MathJax?.startup?.promise).then(update);
+  });
+})();
