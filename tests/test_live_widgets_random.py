@@ -350,7 +350,7 @@ def test_every_control_of_the_curse_explorer_changes_its_output(browser, origin)
         assert after[0] != before[0] and after[1] != before[1]
         before = after
     assert "N = 500" in before[0] and "d = 37" in before[0] and "33 irrelevant" in before[0]
-    visit.page.get_by_role("button", name="Draw new random data (next seed)").click()
+    visit.page.get_by_role("button", name="New sample: draw new random data (next seed)").click()
     visit.page.wait_for_function(ready, arg="37-500-33-1")
     after = snapshot(visit)
     assert after[1] != before[1]
@@ -387,7 +387,7 @@ def test_every_control_of_the_training_explorer_changes_its_output(browser, orig
         select.select_option(current)
         page.wait_for_function(epoch, arg="30")
         before = snapshot(visit)
-    page.get_by_role("button", name="Start again from new random weights").click()
+    page.get_by_role("button", name="New start: train again from new random weights").click()
     page.wait_for_function(epoch, arg="30")
     after = snapshot(visit)
     assert after[2] != before[2] and "seed 1" in page.locator(".nnkit-live output").last.inner_text()

@@ -327,7 +327,7 @@
     const fields = {d: field("d (dimension)", "d"), n: field("N (points)", "n"), m: field("irrelevant features", "m")};
     const seedOut = ui.el("output", {text: "seed " + s.seed});
     const again = ui.button("New sample", function () { s.seed += 1; seedOut.textContent = "seed " + s.seed; refresh(); },
-                            "Draw new random data (next seed)");
+                            "New sample: draw new random data (next seed)");
     root.appendChild(ui.row([fields.d.wrap, fields.n.wrap, fields.m.wrap, again, seedOut]));
     const figs = ui.el("div", {class: "nnkit-live-row"}, [panels.a.svg, panels.b.svg, panels.c.svg]);
     Array.from(figs.children).forEach((svg) => { svg.style.flex = "1 1 240px"; svg.style.maxWidth = "340px"; });

@@ -296,7 +296,7 @@
       play.textContent = playing ? "Pause" : "Play";
       if (playing) { if (run.done >= max || run.diverged_at !== null) restart(); target = max; go(); }
     }, "Play or pause training");
-    const reseed = ui.button("New start", function () { s.seed += 1; restart(); }, "Start again from new random weights");
+    const reseed = ui.button("New start", function () { s.seed += 1; restart(); }, "New start: train again from new random weights");
     const seedOut = ui.el("output", {text: "seed 0"});
     root.appendChild(controls);
     root.appendChild(ui.row([epochs.wrap, play, reseed, seedOut]));
