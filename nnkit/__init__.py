@@ -21,7 +21,9 @@ module                 chapter
 =====================  ==================================================
 
 The interactive widgets live in ``nnkit.widgets`` (imported separately: it needs ipywidgets), and
-the PyTorch parts in ``nnkit.cnn`` and ``nnkit.transfer`` (imported separately: they need torch).
+the PyTorch parts in ``nnkit.cnn`` and ``nnkit.transfer``, with the training toolkit both use
+(``nnkit.torchkit``) and the pretrained-weights lookup (``nnkit.pretrained``), imported
+separately: they need torch.
 
 Importing ``nnkit`` imports numpy and matplotlib only: no torch, no ipywidgets, no downloads,
 and no change to global state (seeds and plot styles are functions a notebook calls).

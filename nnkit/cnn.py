@@ -12,37 +12,28 @@ CNN with the multilayer perceptron of ``nnkit.mlp`` on the same digits:
 - ``shift_images`` and ``compare_with_mlp``: the chapter's CNN against its MLP on the digits,
   as they are and moved by one pixel, repeated over several seeds.
 
-Training is reproducible: ``fit`` seeds torch's generator with ``torch.manual_seed`` and runs
-on a fixed number of CPU threads, then restores the caller's thread setting.
+Training is reproducible and touches no global state: each ``ConvNet`` owns a
+``torch.Generator``, seeded by ``random_state``, that draws its initial weights, the order of
+the mini-batches and the dropout masks; the training loop is ``nnkit.torchkit.train``, run on
+a fixed number of CPU threads (the caller's setting is restored). ``torch.manual_seed`` is never
+called.
 
 This module imports torch, so ``import nnkit`` does not load it: import it explicitly,
 ``from nnkit import cnn``.
 
 Taught in: chapter 8, "Pooling and CNN architectures" (chapters/08-pooling-and-cnns).
 """
-import contextlib
-
 import numpy as np
 import torch
 from torch import nn
 
 from nnkit import grid
-from nnkit._progress import epochs as epochs_with_progress
 from nnkit._validation import as_float, as_float_array, as_int, as_labels, check_choice
+from nnkit.torchkit import Dropout, count_parameters, init_like_torch, threads
+from nnkit.torchkit import train as train_torch
 
 __all__ = ["ConvNet", "n_params", "vgg16", "layer_param_counts", "shift_images",
            "compare_with_mlp"]
-
-
-@contextlib.contextmanager
-def _threads(n_threads):
-    """Run the enclosed torch code on ``n_threads`` CPU threads, then restore the setting."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _seed(random_state):
@@ -74,7 +65,7 @@ def n_params(module):
     """
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
-    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+    return count_parameters(module, trainable_only=True)
 
 
 class ConvNet:
@@ -100,7 +91,8 @@ class ConvNet:
     dropout : float in [0, 1), default 0.25
         Probability of zeroing each input of the output layer during training.
     random_state : int, default 0
-        Seeds the initial weights (``torch.manual_seed``).
+        Seeds the network's own ``torch.Generator``, which draws the initial weights (as
+        torch's default initialisation would) and, until ``fit`` re-seeds it, the dropout.
 
     Attributes
     ----------
@@ -136,14 +128,18 @@ class ConvNet:
         if min(h, w) < 2 ** len(self.channels):
             raise ValueError(f"image_shape {self.image_shape} is too small for "
                              f"{len(self.channels)} blocks, each halving height and width")
-        torch.manual_seed(_seed(random_state))
+        self._generator = torch.Generator().manual_seed(_seed(random_state))
         layers = []
-        for out_channels in self.channels:
-            layers += [nn.Conv2d(c, out_channels, 3, padding="same"), nn.ReLU(), nn.MaxPool2d(2)]
-            c, h, w = out_channels, h // 2, w // 2
-        layers += [nn.Flatten(), nn.Linear(c * h * w, self.n_hidden), nn.ReLU(),
-                   nn.Dropout(self.dropout), nn.Linear(self.n_hidden, self.n_classes)]
-        self.net = nn.Sequential(*layers)
+        with torch.device("meta"):  # shapes only: the weights are drawn from the generator
+            for out_channels in self.channels:
+                layers += [nn.Conv2d(c, out_channels, 3, padding="same"), nn.ReLU(),
+                           nn.MaxPool2d(2)]
+                c, h, w = out_channels, h // 2, w // 2
+            layers += [nn.Flatten(), nn.Linear(c * h * w, self.n_hidden), nn.ReLU(),
+                       Dropout(self.dropout, self._generator),
+                       nn.Linear(self.n_hidden, self.n_classes)]
+        net = nn.Sequential(*layers)
+        self.net = init_like_torch(net, self._generator)
 
     @property
     def n_params(self):
@@ -182,7 +178,8 @@ class ConvNet:
         validation_data : (X_val, y_val) or None
             Evaluated after every epoch.
         random_state : int, default 0
-            Seeds the shuffling and dropout (``torch.manual_seed``).
+            Re-seeds the network's generator, which draws the order of the mini-batches and
+            the dropout masks.
         n_threads : int, default 1
             CPU threads torch uses while training (fixed, so that results repeat exactly).
         progress : bool, default False
@@ -210,20 +207,18 @@ class ConvNet:
                 raise TypeError("validation_data must be a pair (X_val, y_val)")
             X_val = self._tensor(validation_data[0], "X_val")
             val = X_val, self._labels(validation_data[1], X_val.shape[0], "y_val")
-        seed = _seed(random_state)
+        self._generator.manual_seed(_seed(random_state))
         history = {"loss": [], "score": []} | ({"val_loss": [], "val_score": []} if val else {})
-        with _threads(n_threads):
-            torch.manual_seed(seed)
-            optimizer = torch.optim.Adam(self.net.parameters(), lr=learning_rate)
-            for _ in epochs_with_progress(epochs, progress, history):
-                self.net.train()
-                for batch in torch.randperm(X.shape[0]).split(batch_size):
-                    optimizer.zero_grad()
-                    nn.functional.cross_entropy(self.net(X[batch]), y[batch]).backward()
-                    optimizer.step()
+
+        def record(epoch, net):
+            with threads(n_threads):
                 self._record(history, "", X, y)
                 if val is not None:
                     self._record(history, "val_", *val)
+
+        train_torch(self.net, X, y, epochs, learning_rate, batch_size,
+                    random_state=self._generator, progress=progress, callback=record,
+                    n_threads=n_threads)
         self.history_ = history
         return history
 

@@ -233,3 +233,67 @@ def test_every_public_name_says_where_the_book_teaches_it(obj):
 def test_importing_nnkit_does_not_import_cnn():
     import nnkit
     assert "cnn" not in nnkit.__all__
+
+
+# --- the shared torch toolkit (nnkit.torchkit), as cnn.py uses it ------------------------------
+
+def test_convnet_touches_no_global_torch_state_and_matches_torchs_own_initialisation(digits):
+    from nnkit import torchkit
+
+    X_train, _, y_train, _ = digits
+    state = torch.get_rng_state()
+    net = cnn.ConvNet((1, 8, 8), 10, channels=(4,), n_hidden=16, dropout=0.5, random_state=3)
+    net.fit(X_train[:200], y_train[:200], epochs=2, batch_size=50, random_state=3)
+    assert torch.equal(torch.get_rng_state(), state)
+    # the reference: torch's own layers and nn.Dropout, seeded through torch's global generator
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(3)
+        reference = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 4, 3, padding="same"), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 16), torch.nn.ReLU(),
+            torch.nn.Dropout(0.5), torch.nn.Linear(16, 10))
+        fresh = cnn.ConvNet((1, 8, 8), 10, channels=(4,), n_hidden=16, dropout=0.5,
+                            random_state=3).net
+        for ours, theirs in zip(fresh.parameters(), reference.parameters(), strict=True):
+            assert torch.equal(ours, theirs)
+        x = torch.ones(3, 16)
+        torch.manual_seed(7)
+        expected = torch.nn.Dropout(0.5).train()(x)
+    dropout = torchkit.Dropout(0.5, torch.Generator().manual_seed(7))
+    assert torch.equal(dropout(x), expected)
+    assert torch.equal(dropout.eval()(x), x)
+
+
+def test_one_training_loop_one_counter_one_thread_guard():
+    from nnkit import torchkit, transfer
+
+    assert transfer.train is torchkit.train and transfer.count_parameters is torchkit.count_parameters
+    layer = torch.nn.Linear(4, 3)
+    layer.bias.requires_grad_(False)
+    assert cnn.n_params(layer) == torchkit.count_parameters(layer, trainable_only=True) == 12
+    assert torchkit.count_parameters(layer) == 15
+    before = torch.get_num_threads()
+    with torchkit.threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="n_threads"), torchkit.threads(0):
+        pass
+
+
+def test_train_with_a_torch_generator_repeats_and_leaves_the_global_generator_alone():
+    from nnkit import torchkit
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 5)), rng.integers(0, 3, 60)
+    runs = []
+    for _ in range(2):
+        generator = torch.Generator().manual_seed(4)
+        model = torchkit.init_like_torch(torch.nn.Sequential(torch.nn.Linear(5, 3)), generator)
+        state = torch.get_rng_state()
+        history = torchkit.train(model, X, y, epochs=3, batch_size=16, random_state=generator)
+        assert torch.equal(torch.get_rng_state(), state)
+        runs.append((history, [p.detach().clone() for p in model.parameters()]))
+    assert runs[0][0] == runs[1][0]
+    assert all(torch.equal(a, b) for a, b in zip(runs[0][1], runs[1][1]))
+    with pytest.raises(TypeError, match="generator"):
+        torchkit.init_like_torch(torch.nn.Linear(2, 2), 0)

