@@ -9,6 +9,9 @@ and lets an optimizer take a step. Everything chapter 6 adds to that loop lives 
 - inverted dropout as a layer (:class:`Dropout`) and the L2 penalty as a term of the cost
   (:func:`l2_penalty`, :func:`l2_gradient`);
 - early stopping on a validation loss (:class:`EarlyStopping`);
+- gradient clipping by global norm (:func:`clip_by_global_norm`, ``fit(..., clip_norm=c)``);
+- a batch-normalisation layer with test-time running statistics (:class:`BatchNorm`) and a deep
+  stack of blocks, plain or residual, with or without it (:class:`ResidualMLP`);
 - the chapter's diagnostics: identical hidden units, Jacobian norms of deep and residual
   stacks, batch normalisation, and the inner loop of hyperparameter search.
 
@@ -31,7 +34,8 @@ from nnkit.layers import HIDDEN_ACTIVATIONS
 
 __all__ = ["SGD", "Momentum", "Adam", "OPTIMIZERS", "SCHEDULES", "learning_rate_at", "Dropout",
            "dropout_masks", "l2_penalty", "l2_gradient", "EarlyStopping", "fit",
-           "identical_hidden_units", "jacobian_norms", "batch_norm", "validation_scores"]
+           "clip_by_global_norm", "identical_hidden_units", "jacobian_norms", "batch_norm",
+           "validation_scores", "BatchNorm", "ResidualMLP"]
 
 
 # ---------------------------------------------------------------------------------- optimizers
@@ -407,21 +411,22 @@ def _optimizer(optimizer, learning_rate):
 
 def fit(model, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2=0.0,
         validation_data=None, early_stopping=None, dropout=0.0, random_state=None,
-        progress=False, schedule=None):
+        progress=False, schedule=None, clip_norm=None):
     """Train ``model`` by gradient descent on mini-batches: the loop behind ``MLP.fit``.
 
     :meth:`nnkit.mlp.MLP.fit` documents every argument and the history it returns.
 
     Each epoch shuffles the samples; each mini-batch runs the forward and backward pass (with
-    fresh dropout masks when ``dropout`` > 0, plus the L2 gradient), and the optimizer takes a
-    step of the epoch's learning rate. A passed optimizer object keeps its own learning rate;
-    if it has one, it must equal ``learning_rate``.
+    fresh dropout masks when ``dropout`` > 0, plus the L2 gradient), the gradient is clipped to
+    global norm ``clip_norm`` if one is given (:func:`clip_by_global_norm`), and the optimizer
+    takes a step of the epoch's learning rate. A passed optimizer object keeps its own learning
+    rate; if it has one, it must equal ``learning_rate``.
 
     Parameters
     ----------
     model : MLP
     X, y, epochs, learning_rate, batch_size, optimizer, l2, validation_data, early_stopping,
-    dropout, random_state, progress, schedule
+    dropout, random_state, progress, schedule, clip_norm
         As for :meth:`nnkit.mlp.MLP.fit`.
 
     Returns
@@ -448,6 +453,8 @@ def fit(model, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2
         early_stopping = as_int(early_stopping, "early_stopping", minimum=1)
         if val is None:
             raise ValueError("early_stopping needs validation_data")
+    if clip_norm is not None:
+        clip_norm = as_float(clip_norm, "clip_norm", minimum=0.0, exclusive_minimum=True)
     rng = as_rng(random_state)
     model._check_trainable(X, Y)
 
@@ -463,7 +470,7 @@ def fit(model, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2
             eta = learning_rate_at(schedule, learning_rate, epoch, epochs)
             history["learning_rate"].append(eta)
             try:  # the arguments were checked: a ValueError now means a non-finite z
-                _train_epoch(model, X, Y, batch_size, opt, eta, l2, dropout, rng)
+                _train_epoch(model, X, Y, batch_size, opt, eta, l2, dropout, rng, clip_norm)
                 model._record(history, "", X, Y)
                 if val is not None:
                     model._record(history, "val_", *val)
@@ -483,7 +490,7 @@ def fit(model, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2
     return history
 
 
-def _train_epoch(model, X, Y, batch_size, opt, learning_rate, l2, dropout, rng):
+def _train_epoch(model, X, Y, batch_size, opt, learning_rate, l2, dropout, rng, clip_norm=None):
     """One pass over the shuffled samples, one optimizer step per mini-batch."""
     order = rng.permutation(X.shape[0])
     hidden_sizes = model.layer_sizes[1:-1]
@@ -491,9 +498,370 @@ def _train_epoch(model, X, Y, batch_size, opt, learning_rate, l2, dropout, rng):
         idx = order[start:start + batch_size]
         masks = dropout_masks(len(idx), hidden_sizes, dropout, rng,
                               model.dtype) if dropout else None
-        grads = model._backprop(X[idx], Y[idx], l2, masks)
-        opt.step([theta for pair in model.params for theta in pair],
-                 [g for pair in grads for g in pair], learning_rate)
+        grads = [g for pair in model._backprop(X[idx], Y[idx], l2, masks) for g in pair]
+        if clip_norm is not None:
+            grads = clip_by_global_norm(grads, clip_norm)[0]
+        opt.step([theta for pair in model.params for theta in pair], grads, learning_rate)
+
+
+def clip_by_global_norm(grads, max_norm):
+    """Scale a list of gradients together so that their global norm is at most ``max_norm``.
+
+    The global norm is ‖g‖ = √(Σ over all arrays of Σ g²), the length of all gradients
+    flattened into one vector. If it exceeds ``max_norm``, every array is multiplied by the same
+    factor ``max_norm / ‖g‖``, so the step keeps its direction and only gets shorter; otherwise
+    the gradients are returned unchanged. This is ``torch.nn.utils.clip_grad_norm_`` (which
+    adds 1e-6 to the denominator; we do not).
+
+    Parameters
+    ----------
+    grads : list of numpy.ndarray
+        The gradients of all parameters (weights and biases of every layer).
+    max_norm : float
+        The largest global norm allowed, > 0.
+
+    Returns
+    -------
+    clipped : list of numpy.ndarray
+        New arrays (the inputs are not modified).
+    norm : float
+        The global norm before clipping.
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    max_norm = as_float(max_norm, "max_norm", minimum=0.0, exclusive_minimum=True)
+    grads = [np.asarray(g) for g in grads]
+    norm = float(np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads)))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return [g * np.asarray(scale, dtype=g.dtype) for g in grads], norm
+
+
+# ------------------------------------------------------------------------- residual networks
+
+class BatchNorm:
+    """Batch normalisation as a layer: batch statistics in training, running ones at test time.
+
+    In training, each unit's weighted input is standardised with the mean μ_B and (biased)
+    variance σ²_B of the mini-batch, ẑ = (z − μ_B) / √(σ²_B + ε), and the output is γ ẑ + β
+    with learned γ and β (as in :func:`batch_norm`). The layer also keeps running averages,
+    μ ← (1 − m) μ + m μ_B and σ² ← (1 − m) σ² + m · σ²_B · n / (n − 1) (the unbiased batch
+    variance, as PyTorch does), and at test time uses those instead of a batch's statistics,
+    so that a prediction for one sample does not depend on which others share its batch.
+
+    Parameters
+    ----------
+    n_units : int
+        Number of units (columns of z).
+    momentum : float, default 0.1
+        Weight m of the newest batch in the running averages, in (0, 1].
+    eps : float, default 1e-5
+        Added to the variance before the square root.
+
+    Attributes
+    ----------
+    gamma, beta : ndarray of shape (n_units,)
+        The learned scale (starts at 1) and shift (starts at 0).
+    running_mean, running_var : ndarray of shape (n_units,)
+        The test-time statistics (start at 0 and 1).
+    grad_gamma, grad_beta : ndarray of shape (n_units,)
+        Set by :meth:`backward`.
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+
+    def __init__(self, n_units, momentum=0.1, eps=1e-5):
+        n_units = as_int(n_units, "n_units", minimum=1)
+        self.momentum = as_float(momentum, "momentum", minimum=0.0, maximum=1.0,
+                                 exclusive_minimum=True)
+        self.eps = as_float(eps, "eps", minimum=0.0, exclusive_minimum=True)
+        self.gamma, self.beta = np.ones(n_units), np.zeros(n_units)
+        self.running_mean, self.running_var = np.zeros(n_units), np.ones(n_units)
+        self.grad_gamma = self.grad_beta = None
+        self._cache = None
+
+    def forward(self, Z, training=True):
+        """γ ẑ + β, standardised by the batch's statistics (``training``) or the running ones.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n_samples, n_units)
+            Weighted inputs; in training at least 2 rows.
+        training : bool, default True
+            Use and update the batch statistics (True) or use the running ones (False).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_units)
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        Z = as_samples(Z, "Z", n_features=self.gamma.shape[0])
+        if not isinstance(training, bool):
+            raise TypeError(f"training must be True or False, got {training!r}")
+        n = Z.shape[0]
+        if training:
+            if n < 2:
+                raise ValueError("batch normalisation in training needs at least 2 samples "
+                                 f"per batch, got {n}")
+            mean, var = Z.mean(axis=0), Z.var(axis=0)
+            m = self.momentum
+            self.running_mean = (1 - m) * self.running_mean + m * mean
+            self.running_var = (1 - m) * self.running_var + m * var * n / (n - 1)
+        else:
+            mean, var = self.running_mean, self.running_var
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        Z_hat = (Z - mean) * inv_std
+        self._cache = (Z_hat, inv_std, training)
+        return self.gamma * Z_hat + self.beta
+
+    def backward(self, grad_out):
+        """∂J/∂Z from ∂J/∂(output) of the last :meth:`forward`; also sets ``grad_gamma`` and
+        ``grad_beta``.
+
+        In training the batch mean and variance depend on every row, which adds two terms:
+        ∂J/∂z = (γ / (n √(σ²_B + ε))) · (n g − Σ g − ẑ Σ g ẑ), with g = ∂J/∂(output) and the
+        sums over the batch. At test time the statistics are constants: ∂J/∂z = γ g / √(σ² + ε).
+
+        Parameters
+        ----------
+        grad_out : ndarray of shape (n_samples, n_units)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_units)
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        if self._cache is None:
+            raise ValueError("backward needs a forward pass first")
+        Z_hat, inv_std, training = self._cache
+        g = as_float_array(grad_out, "grad_out")
+        if g.shape != Z_hat.shape:
+            raise ValueError(f"grad_out has shape {g.shape}, the last forward gave {Z_hat.shape}")
+        self.grad_gamma, self.grad_beta = (g * Z_hat).sum(axis=0), g.sum(axis=0)
+        g_hat = g * self.gamma
+        if not training:
+            return g_hat * inv_std
+        n = g.shape[0]
+        return inv_std / n * (n * g_hat - g_hat.sum(axis=0)
+                              - Z_hat * (g_hat * Z_hat).sum(axis=0))
+
+
+class ResidualMLP:
+    """A deep binary classifier of equal-width hidden blocks, with or without skip connections.
+
+    The input is mapped linearly to ``width`` units, y₀ = x W_in + b_in; each of the ``depth``
+    blocks then computes a = h(y W_k + b_k) and either replaces y by it (plain, y ← a) or adds
+    it (residual, y ← y + a); the output is σ(y w_out + b_out) with the binary cross-entropy
+    loss. In the backward pass a residual block hands back δ W_kᵀ *plus* the unchanged δ from
+    above: the skip connection is the identity term of the Jacobian I + W diag(h'(z)).
+
+    Parameters
+    ----------
+    n_inputs : int
+    width : int
+        Units of every hidden block.
+    depth : int
+        Number of hidden blocks, >= 1.
+    activation : str, default "sigmoid"
+        Any name of ``HIDDEN_ACTIVATIONS``.
+    residual : bool, default True
+        Skip connections (y ← y + h(yW + b)) or a plain stack (y ← h(yW + b)).
+    batch_norm : bool, default False
+        Put a :class:`BatchNorm` between each block's weighted input and its activation,
+        h(BN(yW + b)); its γ and β are appended to ``params``, after the output layer. ``fit``
+        and ``gradients`` use batch statistics; ``loss``, ``score`` and ``predict_proba`` the
+        running ones.
+    random_state : int, numpy.random.Generator or None
+        Seeds the initial weights: N(0, 1 / fan_in), the block weights of a residual network
+        also divided by √depth (as in :func:`jacobian_norms`); biases start at zero.
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+
+    def __init__(self, n_inputs, width, depth, activation="sigmoid", residual=True,
+                 batch_norm=False, random_state=None):
+        n_inputs = as_int(n_inputs, "n_inputs", minimum=1)
+        self.width = as_int(width, "width", minimum=1)
+        self.depth = as_int(depth, "depth", minimum=1)
+        self.activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+        for name, flag in (("residual", residual), ("batch_norm", batch_norm)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be True or False, got {flag!r}")
+        self.residual, self.batch_norm = residual, batch_norm
+        rng = as_rng(random_state)
+        std = 1.0 / np.sqrt(self.width) / (np.sqrt(self.depth) if residual else 1.0)
+        self.params = [rng.normal(0.0, 1.0 / np.sqrt(n_inputs), size=(n_inputs, self.width)),
+                       np.zeros(self.width)]
+        for _ in range(self.depth):
+            self.params += [rng.normal(0.0, std, size=(self.width, self.width)),
+                            np.zeros(self.width)]
+        self.params += [rng.normal(0.0, 1.0 / np.sqrt(self.width), size=(self.width, 1)),
+                        np.zeros(1)]
+        self.norms = [BatchNorm(self.width) for _ in range(self.depth)] if batch_norm else []
+        for norm in self.norms:  # the optimizer updates γ and β in place, through params
+            self.params += [norm.gamma, norm.beta]
+
+    def _check(self, X, y=None):
+        X = as_samples(X, "X")
+        if X.shape[1] != self.params[0].shape[0]:
+            raise ValueError(f"X has {X.shape[1]} features, the network expects "
+                             f"{self.params[0].shape[0]}")
+        if y is None:
+            return X
+        y = as_float_array(y, "y").reshape(-1)
+        if y.shape[0] != X.shape[0] or not np.all((y == 0) | (y == 1)):
+            raise ValueError(f"y must hold one label 0 or 1 per row of X ({X.shape[0]}), "
+                             f"got shape {y.shape}")
+        return X, y[:, None]
+
+    def _forward(self, X, training=False):
+        """The output's weighted input z, the last block's output and, per block, its input
+        and the argument of its activation."""
+        h = activations.get(self.activation)
+        y = X @ self.params[0] + self.params[1]
+        cache = []
+        for k in range(self.depth):
+            W, b = self.params[2 + 2 * k], self.params[3 + 2 * k]
+            z = y @ W + b
+            if self.batch_norm:
+                z = self.norms[k].forward(z, training)
+            cache.append((y, z))
+            y = y + h(z) if self.residual else h(z)
+        out = 2 + 2 * self.depth  # index of the output weights
+        return y @ self.params[out] + self.params[out + 1], y, cache
+
+    def predict_proba(self, X):
+        """P(class 1 | x) for each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        return activations.sigmoid(self._forward(self._check(X))[0])[:, 0]
+
+    def loss(self, X, y):
+        """Mean binary cross-entropy on (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples,)
+            Labels 0 or 1.
+
+        Returns
+        -------
+        float
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        X, Y = self._check(X, y)
+        z = self._forward(X)[0]
+        return float(np.mean(np.logaddexp(0.0, z) - Y * z))
+
+    def score(self, X, y):
+        """Accuracy on (X, y), thresholding the probability at 0.5.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples,)
+            Labels 0 or 1.
+
+        Returns
+        -------
+        float
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        X, Y = self._check(X, y)
+        return float(np.mean((self._forward(X)[0] > 0) == (Y == 1)))
+
+    def gradients(self, X, y):
+        """∂J/∂θ for every array of ``params`` (same order), by backpropagation.
+
+        With batch normalisation this is a training step's gradient: it uses, and updates the
+        running averages with, the statistics of this batch.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples,)
+            Labels 0 or 1.
+
+        Returns
+        -------
+        list of ndarray
+            The gradient of the mean binary cross-entropy, one array per entry of ``params``.
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        return self._gradients(*self._check(X, y))
+
+    def _gradients(self, X, Y):
+        dh = activations.derivative(self.activation)
+        z_out, y, cache = self._forward(X, training=True)
+        delta = (activations.sigmoid(z_out) - Y) / X.shape[0]  # ∂J/∂z_out
+        grads = [y.T @ delta, delta.sum(axis=0)]
+        dy = delta @ self.params[2 + 2 * self.depth].T  # ∂J/∂y of the last block's output
+        norm_grads = []
+        for k in reversed(range(self.depth)):
+            y_in, z = cache[k]
+            dz = dy * dh(z)
+            if self.batch_norm:  # back through BN to the weighted input y W + b
+                dz = self.norms[k].backward(dz)
+                norm_grads[:0] = [self.norms[k].grad_gamma, self.norms[k].grad_beta]
+            grads[:0] = [y_in.T @ dz, dz.sum(axis=0)]
+            back = dz @ self.params[2 + 2 * k].T
+            dy = dy + back if self.residual else back  # the skip passes dy through unchanged
+        return [X.T @ dy, dy.sum(axis=0)] + grads + norm_grads
+
+    def fit(self, X, y, epochs, learning_rate, batch_size=None, random_state=None):
+        """Train with Adam on shuffled mini-batches; return the training loss after each epoch.
+
+        Parameters
+        ----------
+        X, y
+            Inputs and 0/1 labels.
+        epochs : int
+        learning_rate : float
+        batch_size : int or None, default None
+            None: the whole training set per step. With batch normalisation no mini-batch
+            may have a single sample.
+        random_state : int, numpy.random.Generator or None
+            Seeds the shuffling.
+
+        Returns
+        -------
+        list of float
+
+        Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+        """
+        X, Y = self._check(X, y)
+        epochs = as_int(epochs, "epochs", minimum=1)
+        learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0,
+                                 exclusive_minimum=True)
+        n = X.shape[0]
+        batch_size = n if batch_size is None else as_int(batch_size, "batch_size", 1, n)
+        if self.batch_norm and (batch_size == 1 or n % batch_size == 1):
+            raise ValueError(f"batch_size={batch_size} leaves a mini-batch of 1 sample of the "
+                             f"{n}, which batch normalisation cannot standardise")
+        rng = as_rng(random_state)
+        opt = Adam(learning_rate)
+        losses = []
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                opt.step(self.params, self._gradients(X[idx], Y[idx]))
+            losses.append(self.loss(X, Y[:, 0]))
+        return losses
 
 
 # ---------------------------------------------------------------------------------- diagnostics

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from nnkit import backprop, mlp, training
+from nnkit import backprop, datasets, mlp, training
 from nnkit.mlp import MLP
 
 TORCH_HIDDEN = {
@@ -222,3 +222,245 @@ def test_old_import_paths_still_work():
 def test_bad_arguments_are_named(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+# ------------------------------------------------------------------------- gradient clipping
+
+@pytest.mark.parametrize("max_norm", [0.5, 3.0, 1e3])
+def test_clip_by_global_norm_matches_torch(max_norm):
+    rng = np.random.default_rng(0)
+    grads = [rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 1))]
+    clipped, norm = training.clip_by_global_norm(grads, max_norm)
+    tensors = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor(g)
+    torch_norm = torch.nn.utils.clip_grad_norm_(tensors, max_norm)
+    assert norm == pytest.approx(float(torch_norm), rel=1e-12)
+    for c, t in zip(clipped, tensors):  # torch divides by norm + 1e-6
+        np.testing.assert_allclose(c, t.grad.numpy(), rtol=1e-6)
+    total = np.sqrt(sum(np.sum(c ** 2) for c in clipped))
+    assert total == pytest.approx(min(norm, max_norm), rel=1e-12)
+    if norm <= max_norm:
+        assert all(np.array_equal(c, g) for c, g in zip(clipped, grads))
+
+
+def test_clip_by_global_norm_leaves_inputs_and_rejects_bad_max_norm():
+    g = [np.full(4, 10.0)]
+    clipped, norm = training.clip_by_global_norm(g, 1.0)
+    assert norm == 20.0 and np.allclose(clipped[0], 0.5) and np.all(g[0] == 10.0)
+    for bad in (0.0, -1.0):
+        with pytest.raises(ValueError, match="max_norm"):
+            training.clip_by_global_norm(g, bad)
+
+
+def test_fit_with_clip_norm_takes_the_clipped_step():
+    X, y = make_problem("softmax", 4)
+    model = MLP([3, 5, 4], hidden_activation="tanh", random_state=0)
+    before = [p.copy() for pair in model.params for p in pair]
+    grads = [g for pair in model._backprop(X, model._targets(y, len(X)), 0.0, None) for g in pair]
+    clipped, norm = training.clip_by_global_norm(grads, 0.1)
+    assert norm > 0.1  # the clip is active
+    model.fit(X, y, epochs=1, learning_rate=0.5, clip_norm=0.1)
+    after = [p for pair in model.params for p in pair]
+    for b, a, c in zip(before, after, clipped):
+        np.testing.assert_allclose(a, b - 0.5 * c, rtol=1e-12, atol=1e-15)
+    for bad in (0.0, -2.0):
+        with pytest.raises(ValueError, match="clip_norm"):
+            MLP([3, 5, 4], random_state=0).fit(X, y, epochs=1, learning_rate=0.1, clip_norm=bad)
+
+
+def exploding_regression(seed, clip_norm):
+    """Chapter 6's exploding-gradient run: six ReLU layers with He weights scaled by 1.5."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = np.sin(2 * X[:, 0]) * X[:, 1]
+    model = MLP([2] + [32] * 6 + [1], output="linear", random_state=seed)
+    for W, _ in model.params:
+        W *= 1.5
+    start = np.linalg.norm(model.gradient_norms(X, y))
+    try:
+        loss = model.fit(X, y, epochs=60, learning_rate=0.01, batch_size=20,
+                         random_state=seed, clip_norm=clip_norm)["loss"][-1]
+    except ValueError as error:
+        assert "diverged in epoch 0" in str(error)  # the chapter: "within the first epoch"
+        loss = None
+    return start, loss
+
+
+def test_chapter6_clipping_cures_the_exploding_run():
+    """The chapter's claim, per seed: without clipping training diverges, with it it learns."""
+    for seed in range(3):
+        start, plain = exploding_regression(seed, None)
+        _, clipped = exploding_regression(seed, 1.0)
+        assert start > 100 and plain is None
+        assert clipped is not None and clipped < 0.2
+
+
+# ------------------------------------------------------------------------ residual networks
+
+@pytest.mark.parametrize("residual", [False, True])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_residual_mlp_gradients_match_torch(residual, activation):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(7, 3))
+    y = rng.integers(0, 2, size=7)
+    model = training.ResidualMLP(3, 5, 4, activation=activation, residual=residual,
+                                 random_state=0)
+    for b in model.params[1::2]:
+        b += rng.normal(scale=0.1, size=b.shape)  # nonzero biases, to test their gradients
+    params = [torch.tensor(p, requires_grad=True) for p in model.params]
+    h = TORCH_HIDDEN[activation]
+    a = torch.tensor(X) @ params[0] + params[1]
+    for k in range(4):
+        out = h(a @ params[2 + 2 * k] + params[3 + 2 * k])
+        a = a + out if residual else out
+    z = (a @ params[-2] + params[-1])[:, 0]
+    loss = F.binary_cross_entropy_with_logits(z, torch.tensor(y, dtype=torch.float64))
+    loss.backward()
+    assert model.loss(X, y) == pytest.approx(loss.item(), rel=1e-12)
+    for g, p in zip(model.gradients(X, y), params):
+        np.testing.assert_allclose(g, p.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model.predict_proba(X), torch.sigmoid(z).detach().numpy(),
+                               rtol=1e-12)
+
+
+def test_residual_mlp_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="depth"):
+        training.ResidualMLP(2, 4, 0)
+    with pytest.raises(ValueError, match="activation"):
+        training.ResidualMLP(2, 4, 3, activation="softmax")
+    with pytest.raises(TypeError, match="residual"):
+        training.ResidualMLP(2, 4, 3, residual="yes")
+    model = training.ResidualMLP(2, 4, 3, random_state=0)
+    with pytest.raises(ValueError, match="features"):
+        model.loss(np.zeros((5, 3)), np.zeros(5))
+    with pytest.raises(ValueError, match="y must"):
+        model.loss(np.zeros((5, 2)), np.full(5, 2.0))
+    with pytest.raises(ValueError, match="batch_size"):
+        model.fit(np.zeros((5, 2)), np.zeros(5), epochs=1, learning_rate=0.1, batch_size=6)
+
+
+def test_chapter6_residual_network_trains_where_the_plain_one_cannot():
+    """The chapter's claim, per seed: 20 sigmoid blocks stay at the loss of guessing (ln 2)
+    without skip connections and fit the spirals with them."""
+    X, y = datasets.make_spirals(n_samples=200, n_turns=1.0, random_state=0)
+    for seed in range(3):
+        runs = {}
+        for residual in (False, True):
+            model = training.ResidualMLP(2, 16, 20, residual=residual, random_state=seed)
+            losses = model.fit(X, y, epochs=100, learning_rate=0.01, batch_size=20,
+                               random_state=seed)
+            runs[residual] = (losses[-1], model.score(X, y))
+        assert runs[False][0] > 0.69 and runs[False][1] <= 0.55
+        assert runs[True][0] < 0.15 and runs[True][1] >= 0.95
+
+
+# ------------------------------------------------------------------------ batch normalisation
+
+def test_batch_norm_layer_matches_torch_in_training_and_at_test_time():
+    rng = np.random.default_rng(2)
+    layer = training.BatchNorm(4, momentum=0.2)
+    ref = torch.nn.BatchNorm1d(4, momentum=0.2, dtype=torch.float64)
+    gamma, beta = rng.normal(size=4), rng.normal(size=4)
+    layer.gamma[:], layer.beta[:] = gamma, beta
+    with torch.no_grad():
+        ref.weight.copy_(torch.tensor(gamma))
+        ref.bias.copy_(torch.tensor(beta))
+    ref.train()
+    for _ in range(3):  # the running averages after several batches
+        Z = rng.normal(3.0, 2.0, size=(6, 4))
+        G = rng.normal(size=(6, 4))
+        Zt = torch.tensor(Z, requires_grad=True)
+        ref.zero_grad()
+        out_t = ref(Zt)
+        (out_t * torch.tensor(G)).sum().backward()
+        np.testing.assert_allclose(layer.forward(Z), out_t.detach().numpy(), rtol=1e-10)
+        np.testing.assert_allclose(layer.backward(G), Zt.grad.numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(layer.grad_gamma, ref.weight.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(layer.grad_beta, ref.bias.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(layer.running_mean, ref.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(layer.running_var, ref.running_var.numpy(), rtol=1e-12)
+    ref.eval()
+    Z = rng.normal(size=(1, 4))  # one sample: only possible with the running statistics
+    Zt = torch.tensor(Z, requires_grad=True)
+    ref(Zt).sum().backward()
+    np.testing.assert_allclose(layer.forward(Z, training=False), ref(torch.tensor(Z))
+                               .detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(layer.backward(np.ones((1, 4))), Zt.grad.numpy(), rtol=1e-10)
+
+
+def test_batch_norm_backward_matches_finite_differences():
+    rng = np.random.default_rng(3)
+    Z, G = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    layer = training.BatchNorm(3)
+    layer.gamma[:] = [0.5, 2.0, -1.0]
+
+    def J(Z):
+        return float(np.sum(training.BatchNorm.forward(layer, Z) * G))
+
+    layer.forward(Z)
+    analytic = layer.backward(G)
+    numeric = np.zeros_like(Z)
+    for idx in np.ndindex(Z.shape):
+        step = np.zeros_like(Z)
+        step[idx] = 1e-6
+        numeric[idx] = (J(Z + step) - J(Z - step)) / 2e-6
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_batch_norm_layer_rejects_bad_input():
+    layer = training.BatchNorm(3)
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        layer.forward(np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="Z must have 3 features"):
+        layer.forward(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="momentum"):
+        training.BatchNorm(3, momentum=0.0)
+    with pytest.raises(ValueError, match="forward pass first"):
+        training.BatchNorm(3).backward(np.zeros((2, 3)))
+    layer.forward(np.ones((4, 3)) * np.arange(4)[:, None])
+    with pytest.raises(ValueError, match="grad_out has shape"):
+        layer.backward(np.zeros((3, 3)))
+    model = training.ResidualMLP(2, 4, 2, batch_norm=True, random_state=0)
+    with pytest.raises(ValueError, match="batch_size=4"):
+        model.fit(np.zeros((9, 2)), np.zeros(9), epochs=1, learning_rate=0.1, batch_size=4)
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_residual_mlp_with_batch_norm_gradients_match_torch(residual):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(8, 2))
+    y = rng.integers(0, 2, size=8)
+    model = training.ResidualMLP(2, 5, 3, activation="tanh", residual=residual,
+                                 batch_norm=True, random_state=0)
+    for p in model.params:
+        p += rng.normal(scale=0.1, size=p.shape)  # γ ≠ 1, β ≠ 0, nonzero biases
+    params = [torch.tensor(p, requires_grad=True) for p in model.params]
+    a = torch.tensor(X) @ params[0] + params[1]
+    for k in range(3):
+        z = a @ params[2 + 2 * k] + params[3 + 2 * k]
+        z = F.batch_norm(z, None, None, params[10 + 2 * k], params[11 + 2 * k], training=True,
+                         eps=1e-5)
+        a = a + torch.tanh(z) if residual else torch.tanh(z)
+    logits = (a @ params[8] + params[9])[:, 0]
+    F.binary_cross_entropy_with_logits(logits, torch.tensor(y, dtype=torch.float64)).backward()
+    for g, p in zip(model.gradients(X, y), params):
+        np.testing.assert_allclose(g, p.grad.numpy(), rtol=1e-8, atol=1e-11)
+
+
+def test_chapter6_batch_norm_trains_the_plain_stack_better_at_every_seed():
+    """The chapter's claim: 10 plain sigmoid blocks reach a higher training accuracy (running
+    statistics) with batch normalisation than without, seed by seed, and the test-time
+    prediction of one sample alone equals its prediction within the whole set."""
+    X, y = datasets.make_spirals(n_samples=200, n_turns=1.0, random_state=0)
+    for seed in range(3):
+        scores = {}
+        for bn in (False, True):
+            model = training.ResidualMLP(2, 16, 10, residual=False, batch_norm=bn,
+                                         random_state=seed)
+            model.fit(X, y, epochs=60, learning_rate=0.01, batch_size=20, random_state=seed)
+            scores[bn] = model.score(X, y)
+        assert scores[True] > scores[False] + 0.1
+        assert scores[False] < 0.7 and scores[True] > 0.75
+    alone = [model.predict_proba(X[i:i + 1])[0] for i in range(len(X))]
+    assert np.allclose(alone, model.predict_proba(X), rtol=1e-12, atol=0)
