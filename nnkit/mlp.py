@@ -48,9 +48,9 @@ from nnkit.training import validation_scores as validation_scores
 
 # MLP and its settings; then what moved to nnkit.backprop and nnkit.training but the book
 # (chapter 6, tests/test_book.py) still cites here.
-__all__ = ["MLP", "affine_collapse", "INITIALIZATIONS", "DTYPES", "STANDARDISED_MAX",
-           "gradient_check", "SGD", "Momentum", "Adam", "learning_rate_at",
-           "identical_hidden_units", "jacobian_norms", "batch_norm", "validation_scores"]
+# Chapter 6's names (SGD, Adam, validation_scores, ...) and gradient_check stay importable from
+# here for older code, but are documented where they live: nnkit.training and nnkit.backprop.
+__all__ = ["MLP", "affine_collapse", "INITIALIZATIONS", "DTYPES", "STANDARDISED_MAX"]
 
 INITIALIZATIONS = ("auto", "he", "xavier", "zeros")
 DTYPES = ("float64", "float32")
@@ -418,7 +418,7 @@ class MLP:
     # ------------------------------------------------------------------ training
     def fit(self, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2=0.0,
             validation_data=None, early_stopping=None, dropout=0.0, random_state=None,
-            progress=False, schedule=None):
+            progress=False, schedule=None, clip_norm=None):
         """Train by gradient descent on mini-batches.
 
         Parameters
@@ -459,6 +459,11 @@ class MLP:
         schedule : None, {"constant", "step", "exponential", "cosine"} or callable
             Learning-rate schedule over the epochs of this call (see
             :func:`nnkit.training.learning_rate_at`); None is "constant".
+        clip_norm : float or None, default None
+            Gradient clipping: before each step, if the global norm of all the mini-batch's
+            gradients (weights and biases of every layer as one vector) exceeds ``clip_norm``,
+            scale them all down to that norm (:func:`nnkit.training.clip_by_global_norm`).
+            None: no clipping.
 
         Returns
         -------
@@ -481,7 +486,7 @@ class MLP:
         """
         return training.fit(self, X, y, epochs, learning_rate, batch_size, optimizer, l2,
                             validation_data, early_stopping, dropout, random_state, progress,
-                            schedule)
+                            schedule, clip_norm)
 
     def _record(self, history, prefix, X, Y):
         """Append the mean data loss (no penalty) and the score on (X, Y) to the history."""

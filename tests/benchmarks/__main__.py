@@ -6,7 +6,7 @@ Usage, from ``tests/``::
     python -m benchmarks mlp grid widgets     # some sections; the others keep their last results
     python -m benchmarks --report-only        # remake results.md from results.json
 
-Sections: mlp, grid, numerics, widgets, live, notebooks, book, tests, setup. Each section's rows replace its
+Sections: mlp, grid, numerics, widgets, live, exercises, notebooks, book, tests, setup. Each section's rows replace its
 earlier ones and carry the date and the machine they were measured on.
 """
 import argparse
@@ -65,6 +65,9 @@ def measure(name, repeats):
     if name == "live":
         from benchmarks import live_latency
         return live_latency.live_latency_rows()
+    if name == "exercises":
+        from benchmarks import exercise_latency
+        return exercise_latency.exercise_rows(repeats)
     from benchmarks import build
     return {"notebooks": build.notebook_rows, "book": build.book_rows, "tests": build.test_rows,
             "setup": build.setup_rows}[name]()

@@ -11,12 +11,14 @@ MLP_TORCH_RATIO = 0.8
 WIDGET_P95_SECONDS = 0.050
 #: The web page: an update within one frame at 60 frames per second.
 LIVE_P95_SECONDS = 0.016
+#: A student's grader.check: feedback within a couple of seconds.
+CHECK_SECONDS = 2.0
 NOTEBOOK_SECONDS = 60.0
 BOOK_SECONDS = {"clean (empty cache)": 240.0, "unchanged rebuild": 15.0}
 TEST_SECONDS = 300.0  # `make test` on 2 quiet cores
 
-SECTIONS = ("mlp", "grid", "numerics", "widgets", "live", "notebooks", "book", "tests",
-            "setup")
+SECTIONS = ("mlp", "grid", "numerics", "widgets", "live", "exercises", "notebooks", "book",
+            "tests", "setup")
 
 
 def meets(ok):
@@ -103,6 +105,15 @@ def live_table(rows):
     return table(header, body)
 
 
+def exercise_table(rows):
+    header = ["exercises", "runs", "Otter cell s", "first check s", "later checks s",
+              "slowest check s", "export s", f"every check ≤ {CHECK_SECONDS:.0f} s"]
+    body = [[f"`{r['chapter']}`", r["runs"], f"{r['init']:.2f}", f"{r['first_check']:.3f}",
+             f"{r['later_check']:.3f}", f"{r['slowest_check']:.2f}", f"{r['export']:.1f}",
+             meets(r["slowest_check"] <= CHECK_SECONDS)] for r in rows]
+    return table(header, body)
+
+
 def notebook_table(rows):
     header = ["notebook", "run time s", f"≤ {NOTEBOOK_SECONDS:.0f} s"]
     body = [[f"`{r['notebook']}`", f"{r['seconds']:.1f}", meets(r["seconds"] <= NOTEBOOK_SECONDS)]
@@ -161,6 +172,11 @@ TITLES = {
              "set to a random value, timed in the page from the event to the end of the layout "
              "it causes; and, for widgets with a Play button, the longest animation frame "
              "during 3 s of playing."),
+    "exercises": ("Exercise feedback",
+                  "A chapter's reference solution with the student's public tests, run top to "
+                  "bottom in a fresh kernel as a student runs it: the \"Initialize Otter\" cell, "
+                  "each `grader.check` (the first apart), and the export cell, which writes the "
+                  "zip and grades it in a new process; medians over fresh kernels."),
     "notebooks": ("Chapter notebooks",
                   "Each chapter run top to bottom in a fresh kernel, as `make notebooks` does."),
     "book": ("The book build",
@@ -177,7 +193,8 @@ TITLES = {
               "virtual environment and every requirement), and the size of `.venv`."),
 }
 RENDER = {"mlp": mlp_table, "grid": operation_table, "numerics": operation_table,
-          "widgets": widget_table, "live": live_table, "notebooks": notebook_table,
+          "widgets": widget_table, "live": live_table, "exercises": exercise_table,
+          "notebooks": notebook_table,
           "book": book_table,
           "tests": tests_table, "setup": setup_table}
 
