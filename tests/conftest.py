@@ -34,6 +34,7 @@ CELL_TIMEOUT = 900
 GROUPS = {"notebook_cache": "book", "html": "book", "generated": "exercises"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's hook turns the marks into groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture, group in GROUPS.items():
@@ -47,11 +48,17 @@ def pytest_xdist_node_collection_finished(node, ids):
     worker would then run the notebooks, build the book and grade every exercise again."""
     if node.config.getoption("dist", None) != "loadgroup":
         return
-    lost = [i for i in ids if i.startswith("tests/test_exercises.py::") and "@" not in i]
-    if lost:
-        pytest.exit(f"pytest-xdist --dist loadgroup did not group {lost[0]} (and {len(lost) - 1} "
-                    "more): this pytest and pytest-xdist do not work together (pytest-xdist "
-                    "issue 1386); install the versions requirements.txt names", returncode=3)
+    # Modules whose tests (some or all) use a grouped fixture, and the group's suffix.
+    for module, suffix in (("tests/test_exercises.py::", "@exercises"),
+                           ("tests/test_notebooks.py::", "@book"),
+                           ("tests/test_book.py::", "@book")):
+        mine = [i for i in ids if i.startswith(module)]
+        if mine and not any(i.endswith(suffix) for i in mine):
+            pytest.exit(f"pytest-xdist --dist loadgroup did not group {module[:-2]} ({suffix}): "
+                        "each worker would build the book and grade the exercises again. Check "
+                        "that conftest.py marks the tests before xdist reads the marks, and that "
+                        "this pytest and pytest-xdist work together (pytest-xdist issue 1386; "
+                        "install the versions requirements.txt names)", returncode=3)
 
 
 def _execute(cache_path, notebooks):

@@ -159,4 +159,5 @@ def test_no_widget_script_or_view_comes_from_a_cdn(html):
     for page in html.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "embed-amd.js" not in text and "require.min.js" not in text, page
-        assert "application/vnd.jupyter.widget-view+json" not in text, page
+        if "_modules" not in page.parts:  # the source listings quote nnkit's code as text
+            assert "application/vnd.jupyter.widget-view+json" not in text, page

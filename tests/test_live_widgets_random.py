@@ -18,6 +18,7 @@ loads them, with the shared 00-core.js, into a small local page (no book build) 
 import json
 import shutil
 import threading
+import time
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -333,6 +334,20 @@ def snapshot(visit):
                                ".join(''), c ? c.toDataURL() : '']; })()")
 
 
+def changed_snapshot(visit, before, epoch, seconds=60):
+    """The widget's state once it differs from ``before`` at ``epoch`` (retraining runs over
+    animation frames, so the old state may still show for a while); ``before`` if it never
+    does within ``seconds`` (a guard against a hang, far above the real work)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if visit.page.evaluate("document.querySelector('.nnkit-live').dataset.epoch") == epoch:
+            now = snapshot(visit)
+            if now != before:
+                return now
+        time.sleep(0.1)
+    return before
+
+
 def test_every_control_of_the_curse_explorer_changes_its_output(browser, origin):
     visit = Visit(browser, origin, "curse.html")
     ready = "(v) => document.querySelector('.nnkit-live').dataset.ready === v"
@@ -381,12 +396,10 @@ def test_every_control_of_the_training_explorer_changes_its_output(browser, orig
         values = select.evaluate("(s) => Array.from(s.options).map((o) => o.value)")
         current = select.input_value()
         select.select_option(next(v for v in values if v != current))
-        page.wait_for_function(epoch, arg="30")
-        after = snapshot(visit)
+        after = changed_snapshot(visit, before, epoch="30")
         assert after != before, select.evaluate("(s) => s.labels[0].textContent")
         select.select_option(current)
-        page.wait_for_function(epoch, arg="30")
-        before = snapshot(visit)
+        before = changed_snapshot(visit, after, epoch="30")
     page.get_by_role("button", name="New start: train again from new random weights").click()
     page.wait_for_function(epoch, arg="30")
     after = snapshot(visit)

@@ -333,7 +333,7 @@
     Array.from(figs.children).forEach((svg) => { svg.style.flex = "1 1 240px"; svg.style.maxWidth = "340px"; });
     root.appendChild(figs);
     root.appendChild(status);
-    root.appendChild(ui.el("p", {class: "nnkit-live-note", style: "font-size:.85em;color:" + C.muted,
+    root.appendChild(ui.el("p", {class: "nnkit-live-note", style: "font-size:.85em;color:" + C.text,
       text: "Computed in your browser on data sampled for this seed; the notebook's widget shows nnkit's " +
             "curves, precomputed with fixed seeds."}));
     const schedule = scheduler();

@@ -313,7 +313,7 @@
     const status = ui.status();
     status.style.whiteSpace = "pre-line";
     root.appendChild(status);
-    root.appendChild(ui.el("p", {style: "font-size:.85em;color:" + C.muted, text: "Trained in your browser with " +
+    root.appendChild(ui.el("p", {style: "font-size:.85em;color:" + C.text, text: "Trained in your browser with " +
       "nnkit's formulas; only the random starting weights and the shuffling differ from the notebook's."}));
 
     const small = document.createElement("canvas");
