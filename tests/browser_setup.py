@@ -6,7 +6,10 @@ installs both); conftest.py's `browser` and `site` fixtures use the rest.
 """
 import importlib.util
 import os
-from http.server import SimpleHTTPRequestHandler
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,17 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@contextmanager
+def serve(folder):
+    """Serve ``folder`` on a free port of 127.0.0.1 while the block runs; yield its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -16,9 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -137,12 +134,7 @@ def browser():
 @pytest.fixture(scope="module")
 def site(html):
     """Serve the built book on a free port of 127.0.0.1; yield its base URL."""
-    from browser_setup import QuietHandler
+    from browser_setup import serve
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(html) as url:
+        yield url

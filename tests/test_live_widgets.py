@@ -8,14 +8,11 @@ nothing from elsewhere; one test opens the built book's chapters 2, 3 and 7.
 """
 import json
 import shutil
-import threading
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_setup import QuietHandler, require_chromium
+from browser_setup import require_chromium, serve
 
 from nnkit import grid, logic, perceptron
 from nnkit.widgets import base
@@ -47,13 +44,8 @@ def local(tmp_path_factory):
         f'content="width=device-width, initial-scale=1"><title>live</title>{scripts}</head>'
         # the book at 390 px: 24 px page margins, 8 px padding of an output panel (dark mode)
         f'<body style="margin:0 32px">{holders}</body></html>', encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(folder) as url:
+        yield url
 
 
 class Visit:

@@ -17,15 +17,12 @@ loads them, with the shared 00-core.js, into a small local page (no book build) 
 """
 import json
 import shutil
-import threading
 import time
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_setup import QuietHandler, require_chromium
+from browser_setup import require_chromium, serve
 
 from nnkit import dimensionality as dim
 from nnkit.mlp import MLP, OPTIMIZERS
@@ -58,13 +55,8 @@ def origin(tmp_path_factory):
         "curse_explorer", wdim.live_config(), "curse explorer")), encoding="utf-8")
     (folder / "training.html").write_text(page_html(base.live_html(
         "training_explorer", training.live_config(), "training explorer")), encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(folder) as url:
+        yield url.rstrip("/")
 
 
 class Visit:

@@ -11,9 +11,6 @@ work is spread over animation frames, timed apart as the longest frame while pla
 import json
 import shutil
 import tempfile
-import threading
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -96,39 +93,31 @@ def _page(folder):
 def live_latency_rows(n_moves=200, play_ms=3000, seed=0):
     """p50, p95 and max of the page's update time per widget, and its longest frame while
     playing (where it has a Play button)."""
-    from browser_setup import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+    from browser_setup import CHROMIUM, CHROMIUM_ARGS, serve
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        _page(folder)
-        server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                     partial(QuietHandler, directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        rows = []
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1000, "height": 900})
-                page.goto(f"http://127.0.0.1:{server.server_port}/")
-                page.wait_for_function("document.querySelectorAll('div.nnkit-live[data-mounted]')"
-                                       f".length === {len(WIDGETS)}")
-                for name, (chapter, _) in WIDGETS.items():
-                    page.evaluate(MOVES_JS, [name, 10, seed + 1])  # warm-up
-                    result = page.evaluate(MOVES_JS, [name, n_moves, seed])
-                    times = np.array(result["times"]) / 1e3
-                    frames = page.evaluate(PLAY_JS, [name, play_ms])
-                    rows.append({"widget": name, "chapter": chapter, "updates": len(times),
-                                 "controls": result["controls"],
-                                 "p50": float(np.percentile(times, 50)),
-                                 "p95": float(np.percentile(times, 95)),
-                                 "max": float(times.max()),
-                                 "longest_frame": (None if not frames
-                                                   else float(max(frames[1:] or frames)) / 1e3)})
-                browser.close()
-        finally:
-            server.shutdown()
-            server.server_close()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, serve(tmp) as url:
+        _page(Path(tmp))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.goto(url)
+            page.wait_for_function("document.querySelectorAll('div.nnkit-live[data-mounted]')"
+                                   f".length === {len(WIDGETS)}")
+            for name, (chapter, _) in WIDGETS.items():
+                page.evaluate(MOVES_JS, [name, 10, seed + 1])  # warm-up
+                result = page.evaluate(MOVES_JS, [name, n_moves, seed])
+                times = np.array(result["times"]) / 1e3
+                frames = page.evaluate(PLAY_JS, [name, play_ms])
+                rows.append({"widget": name, "chapter": chapter, "updates": len(times),
+                             "controls": result["controls"],
+                             "p50": float(np.percentile(times, 50)),
+                             "p95": float(np.percentile(times, 95)),
+                             "max": float(times.max()),
+                             "longest_frame": (None if not frames
+                                               else float(max(frames[1:] or frames)) / 1e3)})
+            browser.close()
     return rows
 
 
