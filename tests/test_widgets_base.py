@@ -142,3 +142,12 @@ def test_blit_view_draws_the_same_pixels_as_a_full_redraw():
         assert (blitted == full).all()
         assert (blitted != blank).any()  # the moving artists were drawn
     assert (decode(view.png(alpha=True, compress_level=1)) == view.pixels(alpha=True)).all()
+
+
+def test_labels_are_as_wide_as_their_words():
+    """ipywidgets cuts a description at a fixed width ("learning r…") unless told otherwise."""
+    controls = {"learning_rate": widgets.FloatSlider(0.1, description="learning rate"),
+                "bare": widgets.IntSlider(1)}
+    explorer = base.Explorer(controls, lambda learning_rate, bare: "<p>x</p>")
+    assert explorer.controls["learning_rate"].style.description_width == "initial"
+    assert explorer.controls["bare"].style.description_width == ""

@@ -358,6 +358,8 @@ class Explorer(widgets.VBox):
             self.output = widgets.Image(value=figure_to_png(self.last), format="png")
         for control in controls.values():
             control.observe(self._changed, names="value")
+            if getattr(control, "description", ""):  # a label as wide as its words, not cut off
+                control.style.description_width = "initial"
         rows = [widgets.HBox(list(controls.values())[i:i + 3])
                 for i in range(0, len(controls), 3)]
         if buttons:
