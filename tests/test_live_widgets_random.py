@@ -393,8 +393,7 @@ def test_every_control_of_the_training_explorer_changes_its_output(browser, orig
         select.select_option(current)
         before = changed_snapshot(visit, after, epoch="30")
     page.get_by_role("button", name="New start: train again from new random weights").click()
-    page.wait_for_function(epoch, arg="30")
-    after = snapshot(visit)
+    after = changed_snapshot(visit, before, epoch="30")
     assert after[2] != before[2] and "seed 1" in page.locator(".nnkit-live output").last.inner_text()
     # Play trains to the end one epoch per animation frame: the curves unfold, the page lives
     page.evaluate("(() => { window.seen = new Set(); const r = document.querySelector('.nnkit-live');"
