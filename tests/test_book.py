@@ -153,6 +153,11 @@ def test_every_chapter_starts_with_the_colab_install_cell_for_the_configured_rep
         assert first.cell_type == "code" and 'if "google.colab" in sys.modules:' in first.source, path
         assert f"git+{url}" in first.source, f"{path.name}: Colab would install from elsewhere"
         assert "remove-cell" in first.metadata.get("tags", []), path
+        # opened straight from GitHub in Colab, it keeps Colab's ipywidgets 7.7 (8 leaves the
+        # widgets blank there) and switches on Colab's manager for custom widgets
+        assert "[widgets" not in first.source and ",widgets" not in first.source, path
+        assert '"{keep_widgets}"' in first.source, path
+        assert "output.enable_custom_widget_manager()" in first.source, path
 
 
 def test_no_widget_script_or_view_comes_from_a_cdn(html):
