@@ -166,3 +166,39 @@ def test_no_widget_script_or_view_comes_from_a_cdn(html):
         assert "embed-amd.js" not in text and "require.min.js" not in text, page
         if "_modules" not in page.parts:  # the source listings quote nnkit's code as text
             assert "application/vnd.jupyter.widget-view+json" not in text, page
+
+
+def _hidden_test_names(master):
+    """The function names of a master notebook's hidden test cases (otter's `hidden: true`)."""
+    import json
+
+    names = []
+    for cell in json.loads(master.read_text())["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        config = re.search(r"# BEGIN TEST CONFIG(.*?)# END TEST CONFIG", source, re.S)
+        if cell["cell_type"] == "code" and config and re.search(r"^hidden:\s*true", config[1], re.M):
+            names += re.findall(r"^def (test_\w+)\(", source, re.M)
+    return names
+
+
+def test_no_master_hidden_test_or_autograder_is_published(html):
+    """The site carries the student notebooks only: no master (solutions), no autograder zip or
+    notebook, no hidden test (read from the masters themselves)."""
+    masters = sorted((ROOT / "exercises").glob("[0-9][0-9]-*.ipynb"))
+    assert len(masters) == 10
+    hidden = {master.stem: _hidden_test_names(master) for master in masters}
+    assert all(hidden.values()), f"every master has hidden tests: {hidden}"
+    assert not list(html.rglob("*autograder*")), "autograder files are published"
+    assert not list(html.rglob("_generated")), "exercises/_generated is published"
+    for master in masters:
+        assert (html / "exercises" / "student" / f"{master.stem}.html").is_file(), master.stem
+        assert not list(html.rglob(f"exercises/{master.stem}.*")), f"the master {master.name} is published"
+    texts = [p for p in html.rglob("*") if p.is_file()
+             and p.suffix in {".html", ".ipynb", ".txt", ".js", ".json", ".py", ".md"}]
+    for page in texts:
+        text = page.read_text(errors="ignore")
+        assert "# BEGIN SOLUTION" not in text and "# ASSIGNMENT CONFIG" not in text, page
+        for slug, names in hidden.items():
+            for name in names:
+                assert f"def {name}(" not in text, (
+                    f"hidden test {name} of {slug} is published in {page.relative_to(html)}")
