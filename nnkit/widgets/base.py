@@ -5,7 +5,12 @@ A widget is three plain parts and two views:
 * **controls** — ipywidgets sliders, dropdowns and toggles, by name;
 * **an update function** ``render(**values)`` — computes the state for the controls' values and
   returns a matplotlib figure (or an HTML string) showing it. It is plain Python: tests call it
-  without a browser, and benchmarks time it;
+  without a browser, and benchmarks time it. A widget with a figure keeps the figure in a view
+  (``CurseView``, ``StepperView``, ``TrainingView``) whose ``draw(state)`` is the figure
+  function: it returns the PNG for a state, redrawn by :class:`BlitView` and encoded by
+  :func:`pixels_to_png`, the one PNG encoder; ``render`` calls it and adds the text around it.
+  The PNG is shown at its natural size, so its text is ``points * DPI / 72`` CSS pixels, at
+  least :data:`MIN_TEXT_PX`;
 * **the live page version** — the same computation in the book's own JavaScript
   (``_ext/static/live/<name>.js``), mounted where :func:`live_html` leaves a placeholder, so the
   widget computes on the static web page, where there is no kernel. Its ``compute`` entry point
@@ -28,14 +33,61 @@ import ipywidgets as widgets
 import matplotlib.figure
 import numpy as np
 
-__all__ = ["DPI", "figure_to_png", "pixels_to_png", "find_palette", "png_data_uri", "png_img",
-           "BlitView", "live_html", "Explorer", "new_figure", "time_updates"]
+__all__ = ["DPI", "MIN_TEXT_PX", "figure_pixels", "figure_to_png", "pixels_to_png", "find_palette",
+           "png_data_uri", "png_img", "BlitView", "live_html", "Explorer", "new_figure",
+           "time_updates"]
 
 #: Resolution of the PNG images the widgets show (live and static).
 DPI = 80
 
+#: The smallest text a widget's figure may show, in CSS pixels at the size it is displayed
+#: (a widget's PNG is shown at its natural size: a font of ``pt`` points is
+#: ``pt * DPI / 72`` pixels, so 9 px needs at least 8.1 points).
+MIN_TEXT_PX = 9
+
+
+def figure_pixels(fig, dpi=DPI, alpha=False):
+    """Draw a matplotlib figure at ``dpi`` and return its pixels.
+
+    The figure keeps its own canvas and resolution; the drawing is done on a temporary Agg
+    canvas.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    dpi : int, default 80
+    alpha : bool, default False
+        Keep the alpha channel (RGBA) instead of RGB.
+
+    Returns
+    -------
+    ndarray of uint8, shape (height, width, 4 if alpha else 3)
+        Row 0 at the top.
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), and every chapter with a widget.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig, matplotlib.figure.Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    canvas, resolution = fig.canvas, fig.dpi
+    try:
+        fig.set_dpi(dpi)
+        agg = FigureCanvasAgg(fig)  # attaches itself to the figure until restored below
+        agg.draw()
+        rgba = np.array(agg.buffer_rgba())
+    finally:
+        fig.set_canvas(canvas)
+        fig.set_dpi(resolution)
+    return rgba if alpha else rgba[:, :, :3]
+
+
 def figure_to_png(fig, dpi=DPI):
     """Render a matplotlib figure to PNG bytes (the widgets' image format).
+
+    The pixels (:func:`figure_pixels`, with alpha) are encoded by :func:`pixels_to_png`, the
+    widgets' one PNG encoder.
 
     Parameters
     ----------
@@ -49,15 +101,11 @@ def figure_to_png(fig, dpi=DPI):
     Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
     (chapters/01-patterns-and-dimensionality).
     """
-    if not isinstance(fig, matplotlib.figure.Figure):
-        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
+    return pixels_to_png(figure_pixels(fig, dpi, alpha=True))
 
 
 def pixels_to_png(pixels, colors=None, palette=None, compress_level=None):
-    """Encode an image given by its pixels as PNG bytes (the widgets' one pixel encoder).
+    """Encode an image given by its pixels as PNG bytes (the widgets' one PNG encoder).
 
     Parameters
     ----------

@@ -132,7 +132,7 @@ class CurseView:
                  ylabel=f"share within $r = {c['radius']:g}$")
         ax_a.axhline(1, color="0.4", linestyle=":", linewidth=1)
         ax_b.axhline(0.5, color="0.4", linestyle=":", linewidth=1)
-        ax_b.text(0, 0.48, "guessing", ha="left", va="top", fontsize=8, color="0.3")
+        ax_b.text(0, 0.48, "guessing", ha="left", va="top", fontsize=9, color="0.3")
         dot = {"marker": "o", "linestyle": "none", "color": PALETTE[3], "markersize": 8,
                "zorder": 4, "animated": True}
         self.lines = {
@@ -202,6 +202,22 @@ class CurseView:
             self._palette = base.find_palette(rgb, 10)
         return base.pixels_to_png(rgb, palette=self._palette)
 
+    def draw(self, d, N, irrelevant):
+        """The figure of a setting, as PNG bytes: the explorer's figure function.
+
+        Parameters
+        ----------
+        d, N, irrelevant : int
+            Values present in the curves (see :meth:`update`).
+
+        Returns
+        -------
+        bytes
+            The same bytes for the same setting, whatever this view drew before.
+        """
+        self.update(d, N, irrelevant)
+        return self.png()
+
 
 def curse_explorer(curves=None):
     """Curse of dimensionality explorer: sliders for d, N and the irrelevant features.
@@ -234,8 +250,7 @@ def curse_explorer(curves=None):
            "shrinks towards zero as the dimension grows. A dot marks the current setting.")
 
     def render(d, N, irrelevant):
-        view.update(d, N, irrelevant)
-        return base.png_img(view.png(), alt)
+        return base.png_img(view.draw(d, N, irrelevant), alt)
 
     options = {"d": c["dims"], "N": c["sample_sizes"], "irrelevant": c["irrelevant"]}
     controls = {name: widgets.SelectionSlider(options=[int(v) for v in values],

@@ -24,7 +24,7 @@ from nnkit._validation import as_int, check_choice
 from nnkit.widgets import base
 
 __all__ = ["SEED", "N_STEPS", "stepper_data", "stepper_trace", "half_box", "describe_step", "ALT",
-           "LIVE_PICKS", "live_config", "perceptron_stepper"]
+           "LIVE_PICKS", "live_config", "StepperView", "stepper_runs", "perceptron_stepper"]
 
 #: The seed of the separable points, the starting weights and the picks.
 SEED = 3
@@ -183,66 +183,30 @@ def live_config():
             "lim": [-1.25, 1.25], "alt": ALT}
 
 
-def perceptron_stepper(n_steps=N_STEPS):
-    """Perceptron rule stepper: step, run or reset the rule and watch the boundary move.
-
-    Controls: the data set (separable or XOR) and the step (how many picks have been made);
-    the buttons move the step by one, to the end, or back to the start.
-
-    Parameters
-    ----------
-    n_steps : int, default ``N_STEPS``
-        Picks recorded per data set.
-
-    Returns
-    -------
-    nnkit.widgets.base.Explorer
-        On the book's page, the live browser version (see :func:`live_config`).
-
-    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
-    """
-    n_steps = as_int(n_steps, "n_steps", minimum=1, maximum=70)
-    runs = {}
-    for name in ("separable", "XOR"):
-        X, y, w_start = stepper_data(name)
-        runs[name] = (X, y, w_start, stepper_trace(name, n_steps))
-    view = _StepperView(runs)
-    alt = ALT
-
-    def render(dataset, step):
-        return view.draw(dataset, step, alt)
-
-    controls = {
-        "dataset": widgets.Dropdown(options=["separable", "XOR"], value="separable",
-                                    description="data set"),
-        "step": widgets.IntSlider(0, min=0, max=n_steps, description="step"),
-    }
-
-    def move(to):
-        def click(_):
-            controls["step"].value = to(controls["step"].value)
-        return click
-
-    buttons = []
-    for label, to in (("step", lambda v: min(v + 1, n_steps)),
-                      ("run", lambda v: len(runs[controls["dataset"].value][3])),
-                      ("reset", lambda v: 0)):
-        button = widgets.Button(description=label)
-        button.on_click(move(to))
-        buttons.append(button)
-    explorer = base.Explorer(controls, render, alt=alt, buttons=buttons,
-                             live=("perceptron_stepper", live_config()))
-    explorer.view = view
-    return explorer
-
-
-class _StepperView:
-    """The stepper's figure, drawn fast: the axes once, then only what a step changes.
+class StepperView:
+    """The stepper's figure: the axes drawn once, then only what a step changes.
 
     Redrawing a whole figure (ticks, labels, legend) for every step is slow; the axes are drawn
     once into a background image, and each step restores it and draws the changing artists on
-    top (blitting, by :class:`nnkit.widgets.base.BlitView`). ``artists`` gives tests the drawn
-    data.
+    top (blitting, by :class:`nnkit.widgets.base.BlitView`).
+
+    Parameters
+    ----------
+    runs : dict
+        Data set name → ``(X, y, w_start, trace)``, as from :func:`stepper_data` and
+        :func:`stepper_trace`.
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    artists : dict of matplotlib Artist
+        The changing artists: ``"region 0"``, ``"region 1"`` (shaded half-planes),
+        ``"class 0"``, ``"class 1"`` (the points), ``"ring"`` (the picked point),
+        ``"before"`` and ``"after"`` (the boundary before and after the pick).
+    text : str
+        What the rule did at the step shown (:func:`describe_step`).
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
     """
 
     def __init__(self, runs):
@@ -265,14 +229,25 @@ class _StepperView:
                                  label="boundary before")
         (a["after"],) = ax.plot([], [], color="black", linewidth=2, label="boundary after")
         ax.set(xlim=lim, ylim=lim, xlabel="$x_1$", ylabel="$x_2$")
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, 1.13), ncol=5, fontsize=7,
-                  handletextpad=0.3, columnspacing=0.8)
+        # one row across the top, in letters of at least base.MIN_TEXT_PX pixels (issue 18)
+        fig.legend(*ax.get_legend_handles_labels(), loc="upper center",
+                   bbox_to_anchor=(0.5, 1.0), ncol=5, fontsize=9, handlelength=1.5,
+                   handletextpad=0.3, columnspacing=0.8)
         self.fig, self.ax, self.artists = fig, ax, a
         self.blit = base.BlitView(fig, a.values())  # the artists are left out of the background
-        self.frames = {}
+        self.text = ""
+        self._frames = {}
 
     def update(self, dataset, step):
-        """Set the artists' data for a data set and step (no drawing)."""
+        """Set the artists' data and :attr:`text` for a data set and step (no drawing).
+
+        Parameters
+        ----------
+        dataset : str
+            A key of ``runs``.
+        step : int
+            Picks made; values past the end of the trace show its end.
+        """
         X, y, w_start, trace = self.runs[dataset]
         a, lim, shown = self.artists, self.lim, min(step, len(trace))
         w_now = trace[shown - 1].w_after if shown else w_start
@@ -289,20 +264,111 @@ class _StepperView:
         a["ring"].set_offsets(X[[trace[shown - 1].index]] if shown else np.empty((0, 2)))
         self.text = describe_step(trace, step, w_start)
 
-    def draw(self, dataset, step, alt):
-        """Update, draw the changing artists over the background; return the image and text.
+    def png(self):
+        """The figure as it stands, as PNG bytes (at most 32 colours: flat areas and lines).
 
-        The description of the step is HTML text under the image: quicker than drawing it,
-        and screen readers read it. A step's frame never changes, so each is drawn once and
-        kept (the static twin draws them all when the widget is displayed); the artists are
-        still updated on every call, so the figure always matches what is shown.
+        Returns
+        -------
+        bytes
+        """
+        return self.blit.png(colors=32)
+
+    def draw(self, dataset, step):
+        """The figure of a data set and step, as PNG bytes: the stepper's figure function.
+
+        A step's frame never changes, so each is drawn once and kept; the artists and
+        :attr:`text` are still updated on every call, so the figure always matches what is
+        shown.
+
+        Parameters
+        ----------
+        dataset : str
+            A key of ``runs``.
+        step : int
+            Picks made.
+
+        Returns
+        -------
+        bytes
         """
         self.update(dataset, step)
-        key = (dataset, min(step, len(self.runs[dataset][3])), alt)
-        if key not in self.frames:
-            self.frames[key] = self._png_html(alt)
-        return self.frames[key]
+        key = (dataset, min(step, len(self.runs[dataset][3])))
+        if key not in self._frames:
+            self._frames[key] = self.png()
+        return self._frames[key]
 
-    def _png_html(self, alt):
-        return (self.blit.html(alt, colors=32)
-                + f'<pre class="nnkit-stepper-text">{html.escape(self.text)}</pre>')
+
+def stepper_runs(n_steps=N_STEPS):
+    """The recorded runs the stepper shows, for both data sets.
+
+    Parameters
+    ----------
+    n_steps : int, default ``N_STEPS``
+        Picks recorded per data set.
+
+    Returns
+    -------
+    dict
+        ``"separable"`` and ``"XOR"`` → ``(X, y, w_start, trace)``, for :class:`StepperView`.
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    runs = {}
+    for name in ("separable", "XOR"):
+        X, y, w_start = stepper_data(name)
+        runs[name] = (X, y, w_start, stepper_trace(name, n_steps))
+    return runs
+
+
+def perceptron_stepper(n_steps=N_STEPS):
+    """Perceptron rule stepper: step, run or reset the rule and watch the boundary move.
+
+    Controls: the data set (separable or XOR) and the step (how many picks have been made);
+    the buttons move the step by one, to the end, or back to the start.
+
+    Parameters
+    ----------
+    n_steps : int, default ``N_STEPS``
+        Picks recorded per data set.
+
+    Returns
+    -------
+    nnkit.widgets.base.Explorer
+        Its attribute ``view`` is the :class:`StepperView` it draws. On the book's page, the
+        live browser version (see :func:`live_config`).
+
+    Taught in: chapter 2, "The perceptron" (chapters/02-perceptron).
+    """
+    n_steps = as_int(n_steps, "n_steps", minimum=1, maximum=70)
+    runs = stepper_runs(n_steps)
+    view = StepperView(runs)
+
+    def render(dataset, step):
+        # the description is HTML text under the image: quicker than drawing it, and screen
+        # readers read it
+        png = view.draw(dataset, step)
+        return (base.png_img(png, ALT)
+                + f'<pre class="nnkit-stepper-text">{html.escape(view.text)}</pre>')
+
+    controls = {
+        "dataset": widgets.Dropdown(options=["separable", "XOR"], value="separable",
+                                    description="data set"),
+        "step": widgets.IntSlider(0, min=0, max=n_steps, description="step"),
+    }
+
+    def move(to):
+        def click(_):
+            controls["step"].value = to(controls["step"].value)
+        return click
+
+    buttons = []
+    for label, to in (("step", lambda v: min(v + 1, n_steps)),
+                      ("run", lambda v: len(runs[controls["dataset"].value][3])),
+                      ("reset", lambda v: 0)):
+        button = widgets.Button(description=label)
+        button.on_click(move(to))
+        buttons.append(button)
+    explorer = base.Explorer(controls, render, alt=ALT, buttons=buttons,
+                             live=("perceptron_stepper", live_config()))
+    explorer.view = view
+    return explorer

@@ -33,7 +33,7 @@ from nnkit.widgets import base
 __all__ = ["STEPS_PER_UPDATE", "VANISHING_RATIO", "DIVERGENCE_FACTOR", "STUCK_EPOCHS",
            "STUCK_FRACTION", "MAX_EPOCHS", "EPOCH_STEP", "LEARNING_RATES", "HIDDEN_UNITS",
            "HIDDEN_LAYERS", "BATCH_SIZES", "INITS", "ACTIVATIONS", "ALT", "spiral_data",
-           "TrainingRun", "describe", "training_explorer", "live_config"]
+           "TrainingRun", "describe", "TrainingView", "training_explorer", "live_config"]
 
 #: Gradient steps one live update may take (keeps an update well under 50 ms).
 STEPS_PER_UPDATE = 10
@@ -269,6 +269,129 @@ def _vanishing(snapshot):
             and norms[0] < norms[-1] / VANISHING_RATIO)
 
 
+class TrainingView:
+    """The explorer's figure: three panels drawn once, then only what an update changes.
+
+    Decision regions over the spirals, the training loss against epochs (log scale, cut with
+    a cross where training diverged) and each layer's weight-gradient norm (log scale). Axes,
+    ticks and titles are drawn once into a background image; :meth:`update` sets the data of
+    the moving artists and :meth:`png` draws them over the background (blitting, by
+    :class:`nnkit.widgets.base.BlitView`), which keeps an update fast.
+
+    Parameters
+    ----------
+    max_epochs : int, default 100
+        Right end of the loss panel's epoch axis.
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    artists : dict of matplotlib Artist
+        ``regions`` (the image of P(class 1)), ``curve`` (the loss), ``cut`` (the cross where
+        training diverged) and ``bars`` (one line drawing a vertical bar per layer).
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+
+    def __init__(self, max_epochs=MAX_EPOCHS):
+        max_epochs = as_int(max_epochs, "max_epochs", minimum=EPOCH_STEP)
+        X, y = spiral_data()
+        fig, (ax_regions, ax_loss, ax_grad) = base.new_figure(width=8.4, height=2.6, ncols=3)
+        fig.subplots_adjust(left=0.075, right=0.985, bottom=0.19, top=0.9, wspace=0.42)
+        # P(class 1) → colour by a lookup table, so the image gets ready RGBA bytes (no colormap
+        # and normalisation work per update)
+        cmap = LinearSegmentedColormap.from_list("p_class_1",
+                                                 [PALETTE[0], "#f7f7f7", PALETTE[1]])
+        lut = (255 * (0.35 * cmap(np.linspace(0, 1, 256)) + 0.65)).astype(np.uint8)  # on white
+        lut[:, 3] = 255
+        self._lut = lut
+        (x0, x1), (y0, y1) = _mesh_limits(X)
+        image = ax_regions.imshow(np.zeros((_GRID, _GRID, 4), np.uint8), origin="lower",
+                                  extent=(x0, x1, y0, y1), aspect="auto", interpolation="nearest")
+        points = [ax_regions.scatter(*X[y == k].T, s=10, color=PALETTE[k], marker=MARKERS[k],
+                                     edgecolor="white", linewidth=0.3) for k in (0, 1)]
+        ax_regions.set(xlabel="x1", ylabel="x2", xlim=(x0, x1), ylim=(y0, y1))
+        (curve,) = ax_loss.plot([], [], color=PALETTE[0])
+        (cut,) = ax_loss.plot([], [], "x", color=PALETTE[3], markersize=10, mew=2)
+        ax_loss.set(xlim=(0, max_epochs), ylim=(1e-3, 100), yscale="log", xlabel="epoch",
+                    ylabel="training loss")
+        n_layers = max(HIDDEN_LAYERS) + 1
+        # one line drawn as thick vertical strokes, a bar per layer (one artist draws faster)
+        (bars,) = ax_grad.plot([], [], color=PALETTE[2], linewidth=14, solid_capstyle="butt")
+        ax_grad.set(yscale="log", ylim=(1e-8, 10), xlabel="layer (1 = next to the input)",
+                    ylabel="||dJ/dW||", xticks=np.arange(1, n_layers + 1),
+                    xlim=(0.4, n_layers + 0.6))
+        # Plain tick labels at fixed places and titles at a fixed height: drawing mathtext and
+        # measuring labels for automatic title placement would cost most of an update.
+        for ax, ticks in ((ax_loss, [1e-3, 1e-2, 1e-1, 1, 10, 100]),
+                          (ax_grad, [1e-8, 1e-6, 1e-4, 1e-2, 1])):
+            ax.yaxis.set_major_locator(ticker.FixedLocator(ticks))
+            ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.yaxis.set_minor_locator(ticker.NullLocator())
+        for ax, title in zip((ax_regions, ax_loss, ax_grad),
+                             ("decision regions", "training loss", "gradient per layer")):
+            ax.set_title(title, y=1.0, pad=4)
+        self.fig = fig
+        self.artists = {"regions": image, "curve": curve, "cut": cut, "bars": bars}
+        # drawn in this order: the points over the regions
+        self._blit = base.BlitView(fig, [image, *points, curve, cut, bars])
+
+    def update(self, run, epochs):
+        """Show a run at an epoch: its regions, loss curve and gradient bars (no drawing).
+
+        Parameters
+        ----------
+        run : TrainingRun
+        epochs : int
+            The epoch the reader asked for; the latest snapshot at or before it is shown, and
+            the loss curve ends with a cross at the divergence once ``epochs`` has passed it.
+
+        Returns
+        -------
+        int
+            The epoch shown (see :meth:`TrainingRun.view`).
+        """
+        a = self.artists
+        shown, snapshot = run.view(epochs)
+        a["regions"].set_data(self._lut[(255 * snapshot["regions"]).astype(int)])
+        diverged = run.diverged_at is not None and epochs >= run.diverged_at
+        last = run.epochs_done if diverged else shown
+        losses = np.clip(run.losses[:last + 1], 1e-3, 100)
+        a["curve"].set_data(np.arange(last + 1), losses)
+        a["cut"].set_data(*(([run.diverged_at], [losses[-1]]) if diverged else ([], [])))
+        norms = snapshot["gradient_norms"]
+        layer = np.arange(1, len(norms) + 1)
+        a["bars"].set_data(np.repeat(layer, 3),
+                           np.column_stack([np.full(len(norms), 1e-8), np.clip(norms, 1e-8, 10),
+                                            np.full(len(norms), np.nan)]).ravel())
+        return shown
+
+    def png(self):
+        """The figure as it stands, as PNG bytes.
+
+        Returns
+        -------
+        bytes
+        """
+        return self._blit.png(alpha=True, compress_level=1)
+
+    def draw(self, run, epochs):
+        """The figure of a run at an epoch, as PNG bytes: the explorer's figure function.
+
+        Parameters
+        ----------
+        run : TrainingRun
+        epochs : int
+
+        Returns
+        -------
+        bytes
+            The same bytes for the same run and epoch, whatever this view drew before.
+        """
+        self.update(run, epochs)
+        return self.png()
+
+
 def training_explorer(max_epochs=MAX_EPOCHS):
     """Backprop/training explorer: train a network on two spirals and watch it learn or fail.
 
@@ -287,52 +410,17 @@ def training_explorer(max_epochs=MAX_EPOCHS):
     -------
     Explorer
         The widget; its ``runs`` attribute caches one :class:`TrainingRun` per setting
-        (keyed by the control values other than epochs) and ``artists`` holds the
-        matplotlib artists it updates (``regions``, ``curve``, ``cut``, ``bars``: one line
-        drawing a vertical bar per layer). The status line is HTML text under the figure.
-        On the book's web page it shows the version that trains in the browser
-        (:func:`live_config` gives its start).
+        (keyed by the control values other than epochs), ``view`` is the
+        :class:`TrainingView` it draws and ``artists`` the view's moving artists. The status
+        line is HTML text under the figure. On the book's web page it shows the version that
+        trains in the browser (:func:`live_config` gives its start).
 
     Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
     """
     max_epochs = as_int(max_epochs, "max_epochs", minimum=EPOCH_STEP)
-    X, y = spiral_data()
+    n_samples = len(spiral_data()[1])
+    view = TrainingView(max_epochs)
     runs = {}
-
-    fig, (ax_regions, ax_loss, ax_grad) = base.new_figure(width=8.4, height=2.6, ncols=3)
-    fig.subplots_adjust(left=0.075, right=0.985, bottom=0.19, top=0.9, wspace=0.42)
-    # P(class 1) → colour by a lookup table, so the image gets ready RGBA bytes (no colormap
-    # and normalisation work per update)
-    cmap = LinearSegmentedColormap.from_list("p_class_1", [PALETTE[0], "#f7f7f7", PALETTE[1]])
-    lut = (255 * (0.35 * cmap(np.linspace(0, 1, 256)) + 0.65)).astype(np.uint8)  # on white
-    lut[:, 3] = 255
-    (x0, x1), (y0, y1) = _mesh_limits(X)
-    image = ax_regions.imshow(np.zeros((_GRID, _GRID, 4), np.uint8), origin="lower",
-                              extent=(x0, x1, y0, y1), aspect="auto", interpolation="nearest")
-    points = [ax_regions.scatter(*X[y == k].T, s=10, color=PALETTE[k], marker=MARKERS[k],
-                                 edgecolor="white", linewidth=0.3) for k in (0, 1)]
-    ax_regions.set(xlabel="x1", ylabel="x2", xlim=(x0, x1), ylim=(y0, y1))
-    (curve,) = ax_loss.plot([], [], color=PALETTE[0])
-    (cut,) = ax_loss.plot([], [], "x", color=PALETTE[3], markersize=10, mew=2)
-    ax_loss.set(xlim=(0, max_epochs), ylim=(1e-3, 100), yscale="log", xlabel="epoch",
-                ylabel="training loss")
-    n_layers = max(HIDDEN_LAYERS) + 1
-    # one line drawn as thick vertical strokes, a bar per layer (one artist draws faster)
-    (bars,) = ax_grad.plot([], [], color=PALETTE[2], linewidth=14, solid_capstyle="butt")
-    ax_grad.set(yscale="log", ylim=(1e-8, 10), xlabel="layer (1 = next to the input)",
-                ylabel="||dJ/dW||", xticks=np.arange(1, n_layers + 1), xlim=(0.4, n_layers + 0.6))
-    # Plain tick labels at fixed places and titles at a fixed height: drawing mathtext and
-    # measuring labels for automatic title placement would cost most of an update.
-    for ax, ticks in ((ax_loss, [1e-3, 1e-2, 1e-1, 1, 10, 100]),
-                      (ax_grad, [1e-8, 1e-6, 1e-4, 1e-2, 1])):
-        ax.yaxis.set_major_locator(ticker.FixedLocator(ticks))
-        ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.yaxis.set_minor_locator(ticker.NullLocator())
-    for ax, title in zip((ax_regions, ax_loss, ax_grad),
-                         ("decision regions", "training loss", "gradient per layer")):
-        ax.set_title(title, y=1.0, pad=4)
-    moving = [image, *points, curve, cut, bars]  # drawn in this order, points over regions
-    frame = base.BlitView(fig, moving)
 
     def render(learning_rate, batch_size, hidden_units, hidden_layers, optimizer, init,
                activation, epochs):
@@ -342,31 +430,18 @@ def training_explorer(max_epochs=MAX_EPOCHS):
             runs[key] = TrainingRun(*key)
         run = runs[key]
         run.advance(epochs, STEPS_PER_UPDATE)
-        shown, snapshot = run.view(epochs)
-        image.set_data(lut[(255 * snapshot["regions"]).astype(int)])
-        last = shown if run.diverged_at is None or epochs < run.diverged_at else run.epochs_done
-        losses = np.clip(run.losses[:last + 1], 1e-3, 100)
-        curve.set_data(np.arange(last + 1), losses)
-        if run.diverged_at is not None and epochs >= run.diverged_at:
-            cut.set_data([run.diverged_at], [losses[-1]])
-        else:
-            cut.set_data([], [])
-        norms = snapshot["gradient_norms"]
-        layer = np.arange(1, len(norms) + 1)
-        bars.set_data(np.repeat(layer, 3),
-                      np.column_stack([np.full(len(norms), 1e-8), np.clip(norms, 1e-8, 10),
-                                       np.full(len(norms), np.nan)]).ravel())
-        text = html.escape(describe(run, epochs, shown))
+        png = view.draw(run, epochs)
+        text = html.escape(describe(run, epochs, run.view(epochs)[0]))
         # pre-wrap: long status lines wrap instead of being cut off at the widget's edge
-        return (frame.html(ALT, alpha=True, compress_level=1)
+        return (base.png_img(png, ALT)
                 + f'<pre class="nnkit-training-status" style="white-space: pre-wrap">{text}</pre>')
 
     lr_options = [(f"{rate:g}", rate) for rate in LEARNING_RATES]
-    bs_options = [(f"{b}" if b < len(y) else f"{b} (full)", b) for b in BATCH_SIZES]
+    bs_options = [(f"{b}" if b < n_samples else f"{b} (full)", b) for b in BATCH_SIZES]
     controls = {
         "learning_rate": widgets.Dropdown(options=lr_options, value=1.0,
                                           description="learning rate"),
-        "batch_size": widgets.Dropdown(options=bs_options, value=len(y),
+        "batch_size": widgets.Dropdown(options=bs_options, value=n_samples,
                                        description="batch size"),
         "hidden_units": widgets.Dropdown(options=HIDDEN_UNITS, value=8,
                                          description="hidden units"),
@@ -388,7 +463,8 @@ def training_explorer(max_epochs=MAX_EPOCHS):
                              live=("training_explorer", live_config(max_epochs)))
     proceed.on_click(lambda _: explorer.refresh())
     explorer.runs = runs
-    explorer.artists = {"regions": image, "curve": curve, "cut": cut, "bars": bars}
+    explorer.view = view
+    explorer.artists = view.artists
     return explorer
 
 
