@@ -5,18 +5,30 @@ Nothing here changes matplotlib's global settings on import. A chapter calls
 Okabe–Ito palette (distinguishable with the common forms of colour blindness) and an opaque
 white background, so figures stay readable when the book is read in dark mode.
 
+Figures must also stay legible where the book shows them: its text column is
+:data:`COLUMN_PX` CSS pixels wide (at a 1280-px window), and a wider figure is shrunk to fit,
+its text with it. :func:`smallest_text_px` measures a figure's smallest text as the reader sees
+it, :func:`panels` lays out several panels no wider than that text allows, and in a notebook
+:func:`use_style` records each shown figure's text size with its image (tests/test_figure_text.py
+checks every chapter's figures from those records).
+
 Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
 (chapters/01-patterns-and-dimensionality); used by every chapter after it.
 """
+import base64
+import math
+
 import matplotlib as mpl
 import matplotlib.axes
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from nnkit._validation import as_int, as_labels, as_samples
+from nnkit._validation import as_float, as_int, as_labels, as_samples
 
-__all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "BOOK_STYLE", "use_style", "class_colors",
-           "plot_points", "plot_decision_regions", "plot_history"]
+__all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "BOOK_STYLE", "COLUMN_PX", "MIN_TEXT_PX",
+           "TEXT_RECORD", "use_style", "class_colors", "smallest_text_pt", "smallest_text_px",
+           "record_text_sizes", "legible_width", "panels", "plot_points", "plot_decision_regions",
+           "plot_history"]
 
 #: Okabe & Ito's eight colours, by name.
 OKABE_ITO = {
@@ -44,11 +56,14 @@ BOOK_STYLE = {
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.fontsize": 9,
+    # Sizes for the book's column (COLUMN_PX): 10-pt tick labels and legends show at 9 CSS px
+    # or more in any figure up to legible_width() = 10.4 inches wide; wider figures, see panels.
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
     "legend.frameon": False,
     "figure.figsize": (6.0, 3.6),
     "figure.dpi": 100,
@@ -60,9 +75,24 @@ BOOK_STYLE = {
     "svg.hashsalt": "nnkit",  # identical SVG output on every run
 }
 
+#: The book's text column at a 1280-px window, in CSS pixels: a wider figure is shrunk to it.
+COLUMN_PX = 688
+
+#: The smallest text a figure may show, in CSS pixels, once shrunk to the column.
+MIN_TEXT_PX = 9
+
+#: The key under which :func:`use_style` stores a shown figure's text size in the metadata of its
+#: PNG output: ``{"smallest_pt": ..., "text_px": ..., "width_px": ...}``, the smallest text in
+#: points and in CSS pixels at the image's own size, and that size's width in CSS pixels.
+TEXT_RECORD = "nnkit_text"
+
 
 def use_style():
     """Apply the book's figure style to matplotlib (call once at the top of a notebook).
+
+    In IPython (a notebook, the book's build) it also makes every figure shown inline carry its
+    text size in the metadata of its PNG output (key :data:`TEXT_RECORD`, see
+    :func:`record_text_sizes`), which the page does not show and tests/test_figure_text.py reads.
 
     Returns
     -------
@@ -80,6 +110,288 @@ def use_style():
     (chapters/01-patterns-and-dimensionality).
     """
     mpl.rcParams.update(BOOK_STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    png_formatter = shell.display_formatter.formatters["image/png"]
+    if not record_text_sizes(png_formatter):
+        # pyplot loads its backend at the first figure; the inline backend then registers the
+        # formatter's printer for figures. Load it now, so that the printer can be wrapped.
+        from matplotlib import pyplot
+
+        pyplot.switch_backend(mpl.get_backend())
+        record_text_sizes(png_formatter)
+
+
+def _text_recorder(fig):
+    """An Agg renderer for ``fig`` that draws nothing and notes the size of each text drawn."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    class TextRecorder(RendererAgg):
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if s.strip():
+                self.sizes.append(prop.get_size_in_points())
+
+        def draw_tex(self, gc, x, y, s, prop, angle, *, mtext=None):
+            self.draw_text(gc, x, y, s, prop, angle)
+
+        def _skip(self, *args, **kwargs):
+            pass
+
+        draw_path = draw_markers = draw_path_collection = draw_quad_mesh = _skip
+        draw_gouraud_triangles = draw_image = _skip
+
+    width, height = fig.get_size_inches() * fig.dpi
+    recorder = TextRecorder(max(int(width), 1), max(int(height), 1), fig.dpi)
+    recorder.sizes = []
+    return recorder
+
+
+def _as_figure(fig, name="fig"):
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"{name} must be a matplotlib Figure, got {type(fig).__name__}")
+    return fig
+
+
+def smallest_text_pt(fig):
+    """The size of the smallest text a figure draws, in points.
+
+    The figure is drawn (nothing is painted) and every non-blank text it draws is measured: tick
+    labels, axis labels, titles, legends, annotations, tables. Hidden texts do not count.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+
+    Returns
+    -------
+    float or None
+        None when the figure draws no text.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> ax = fig.subplots()
+    >>> _ = ax.set_title("title", fontsize=14)
+    >>> _ = ax.set_xticks([0, 1], ["a", "b"], fontsize=7)
+    >>> _ = ax.set_yticks([])
+    >>> smallest_text_pt(fig)
+    7.0
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), with :func:`use_style`.
+    """
+    fig = _as_figure(fig)
+    recorder = _text_recorder(fig)
+    engine = fig.get_layout_engine()
+    if engine is not None:  # sizes do not depend on the layout: skip it (a third of the time)
+        fig.set_layout_engine("none")
+    try:
+        fig.draw(recorder)
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+    return float(min(recorder.sizes)) if recorder.sizes else None
+
+
+def _in_column(text_px, width_px, column_px):
+    """Text of ``text_px`` in an image ``width_px`` wide, once the image fits the column."""
+    return text_px * min(1.0, column_px / width_px)
+
+
+def _png_size(data):
+    """(width, height) in pixels of PNG ``data`` (bytes, or base64 text as Jupyter stores it)."""
+    if isinstance(data, str):
+        data = base64.b64decode(data[:44])
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def smallest_text_px(fig, column_px=COLUMN_PX):
+    """The smallest text of a figure in CSS pixels, as the book shows it in its column.
+
+    The book shows a figure as a PNG at the figure's dpi, cropped to its content
+    (``bbox_inches="tight"``, as Jupyter's inline backend saves it), one image pixel per CSS
+    pixel; an image wider than the column is shrunk to the column's width, its text with it.
+    Text of ``p`` points in a figure ``W`` inches wide therefore shows at
+    ``p * dpi / 72 * min(1, column_px / (W * dpi))`` pixels: for a wide figure only the ratio
+    of points to inches counts, not the dpi.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    column_px : float, default COLUMN_PX
+        The width the figure may take on the page, in CSS pixels.
+
+    Returns
+    -------
+    float or None
+        None when the figure draws no text.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> wide = Figure(figsize=(13, 2.8), dpi=100, layout="constrained")
+    >>> for ax in wide.subplots(1, 5):
+    ...     _ = ax.set_xticks([0, 1], ["0", "1"], fontsize=9)
+    ...     _ = ax.set_yticks([])
+    >>> round(smallest_text_px(wide), 1)  # 9-pt labels shrunk by 688/1311
+    6.6
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), with :func:`use_style`.
+    """
+    from io import BytesIO
+
+    fig = _as_figure(fig)
+    column_px = as_float(column_px, "column_px", minimum=0, exclusive_minimum=True)
+    points = smallest_text_pt(fig)
+    if points is None:
+        return None
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight")
+    width_px, _ = _png_size(buffer.getvalue())
+    return _in_column(points * fig.dpi / 72, width_px, column_px)
+
+
+def legible_width(smallest_pt=None, column_px=COLUMN_PX, min_px=MIN_TEXT_PX):
+    """The widest figure, in inches, whose smallest text the book still shows at ``min_px``.
+
+    A figure ``W`` inches wide is shrunk into the column, so its text of ``p`` points shows at
+    ``p * column_px / (72 * W)`` CSS pixels (see :func:`smallest_text_px`); the figure may be
+    at most ``p * column_px / (72 * min_px)`` inches wide, less the margin that saving adds.
+
+    Parameters
+    ----------
+    smallest_pt : float or None
+        The figure's smallest text in points (default: the smallest size the current style
+        gives tick labels and legends).
+    column_px : float, default COLUMN_PX
+    min_px : float, default MIN_TEXT_PX
+
+    Returns
+    -------
+    float
+        Inches.
+
+    Examples
+    --------
+    >>> round(legible_width(10), 2)
+    10.42
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    from matplotlib.font_manager import FontProperties
+
+    if smallest_pt is None:
+        keys = ("xtick.labelsize", "ytick.labelsize", "legend.fontsize")
+        smallest_pt = min(FontProperties(size=mpl.rcParams[k]).get_size_in_points() for k in keys)
+    smallest_pt = as_float(smallest_pt, "smallest_pt", minimum=0, exclusive_minimum=True)
+    column_px = as_float(column_px, "column_px", minimum=0, exclusive_minimum=True)
+    min_px = as_float(min_px, "min_px", minimum=0, exclusive_minimum=True)
+    return smallest_pt * column_px / (72 * min_px) - 2 * mpl.rcParams["savefig.pad_inches"]
+
+
+def panels(n_panels, panel_size=(2.6, 2.4), max_width=None, **subplots_kw):
+    """A figure of ``n_panels`` equal panels, in as few rows as a legible width allows.
+
+    The panels go side by side while the figure stays within ``max_width``; beyond that they
+    wrap into rows of equal length (five panels of 2.6 inches: a row of three over a row of
+    two), so the book need not shrink the figure's text below :data:`MIN_TEXT_PX`.
+
+    Parameters
+    ----------
+    n_panels : int
+    panel_size : (float, float), default (2.6, 2.4)
+        Width and height of one panel, in inches.
+    max_width : float or None
+        The figure's widest width in inches (default :func:`legible_width`).
+    **subplots_kw
+        Passed to ``pyplot.subplots`` (``sharey=True``, ...).
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    axes : list of matplotlib Axes
+        ``n_panels`` of them, row by row; unused places in the last row are removed.
+
+    Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
+    """
+    from matplotlib import pyplot as plt
+
+    n_panels = as_int(n_panels, "n_panels", minimum=1, maximum=100)
+    if np.ndim(panel_size) != 1 or len(panel_size) != 2:
+        raise ValueError(f"panel_size must be (width, height) in inches, got {panel_size!r}")
+    width = as_float(panel_size[0], "panel_size[0]", minimum=0, exclusive_minimum=True)
+    height = as_float(panel_size[1], "panel_size[1]", minimum=0, exclusive_minimum=True)
+    max_width = legible_width() if max_width is None else as_float(
+        max_width, "max_width", minimum=0, exclusive_minimum=True)
+    n_rows = math.ceil(n_panels / max(1, math.floor(max_width / width)))
+    n_cols = math.ceil(n_panels / n_rows)
+    fig, grid = plt.subplots(n_rows, n_cols, figsize=(n_cols * width, n_rows * height),
+                             squeeze=False, **subplots_kw)
+    for ax in grid.flat[n_panels:]:
+        ax.remove()
+    return fig, list(grid.flat[:n_panels])
+
+
+def record_text_sizes(png_formatter):
+    """Make an IPython PNG formatter add each figure's text size to the figure's metadata.
+
+    :func:`use_style` calls it in a notebook. The formatter's printer for figures (the inline
+    backend's) is wrapped: each PNG it makes comes with ``{TEXT_RECORD: {"smallest_pt": ...,
+    "text_px": ..., "width_px": ...}}`` in its metadata (see :data:`TEXT_RECORD`). Jupyter
+    saves that metadata with the output; the book's pages ignore it. Calling it again changes
+    nothing.
+
+    Parameters
+    ----------
+    png_formatter : IPython.core.formatters.PNGFormatter
+        ``get_ipython().display_formatter.formatters["image/png"]``.
+
+    Returns
+    -------
+    bool
+        Whether figures are recorded (False when the formatter has no printer for figures).
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), with :func:`use_style`.
+    """
+    from matplotlib.figure import Figure
+
+    if not hasattr(png_formatter, "lookup_by_type"):
+        raise TypeError("png_formatter must be an IPython display formatter, got "
+                        f"{type(png_formatter).__name__}")
+    try:
+        printer = png_formatter.lookup_by_type(Figure)
+    except KeyError:
+        return False
+    if getattr(printer, "records_text_sizes", False):
+        return True
+
+    def png_with_text_sizes(fig):
+        result = printer(fig)
+        if result is None:  # an empty figure shows nothing
+            return None
+        data, metadata = result if isinstance(result, tuple) else (result, {})
+        points = smallest_text_pt(fig)
+        width_px = metadata.get("width") or _png_size(data)[0]  # retina PNGs give their size
+        record = {"smallest_pt": None if points is None else round(points, 2),
+                  "text_px": None if points is None else round(points * fig.dpi / 72, 2),
+                  "width_px": int(width_px)}
+        return data, {**metadata, TEXT_RECORD: record}
+
+    png_with_text_sizes.records_text_sizes = True
+    png_formatter.for_type(Figure, png_with_text_sizes)
+    return True
 
 
 def class_colors(n_classes):
