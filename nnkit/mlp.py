@@ -17,8 +17,15 @@ plus l2 · Σ‖W‖² over the weight matrices (not the biases) when l2 > 0. Ba
 (:func:`nnkit.backprop.backward`) sends the error signal back through the layers,
 δ^l = (δ^(l+1) (W^(l+1))ᵀ) ⊙ h'(z^l), and each layer's weight gradient is (a^(l−1))ᵀ δ^l: the
 chain rule, evaluated for a whole mini-batch with matrices. Training (``fit``) is
-:func:`nnkit.training.fit`; the optimizers, schedules and chapter-6 diagnostics that used to
-live here are in :mod:`nnkit.training` and can still be imported from this module.
+:func:`nnkit.training.fit`; the optimizers, schedules and chapter-6 diagnostics are in
+:mod:`nnkit.training`, the costs and the gradient check in :mod:`nnkit.backprop`.
+
+The training loop and the functions of :mod:`nnkit.backprop` work on the network through its
+public methods on arrays already checked: :meth:`MLP.check_inputs` and :meth:`MLP.targets`
+check X and y once, :meth:`MLP.forward_pass` and :meth:`MLP.backprop_pass` run the passes,
+:meth:`MLP.evaluate` gives the loss and score, and :meth:`MLP.check_validation`,
+:meth:`MLP.check_trainable`, :meth:`MLP.overflow_error` and :meth:`MLP.divergence_error` turn bad
+data and a diverging loss into errors that name the caller's argument.
 
 Taught in: chapter 4, "Multilayer perceptrons" (chapters/04-multilayer-perceptrons); trained in
 chapter 5, "Training: loss, gradient descent and backpropagation" (chapters/05-backpropagation)
@@ -28,28 +35,9 @@ import numpy as np
 
 from nnkit import backprop, training
 from nnkit._validation import as_float, as_float_array, as_int, as_rng, as_samples, check_choice
-from nnkit.backprop import OUTPUTS as OUTPUTS
-from nnkit.backprop import binary_cross_entropy as binary_cross_entropy
-from nnkit.backprop import cross_entropy as cross_entropy
-from nnkit.backprop import gradient_check as gradient_check
-from nnkit.backprop import squared_error as squared_error
-from nnkit.layers import HIDDEN_ACTIVATIONS as HIDDEN_ACTIVATIONS
-from nnkit.layers import dense
-from nnkit.training import OPTIMIZERS as OPTIMIZERS
-from nnkit.training import SCHEDULES as SCHEDULES
-from nnkit.training import SGD as SGD
-from nnkit.training import Adam as Adam
-from nnkit.training import Momentum as Momentum
-from nnkit.training import batch_norm as batch_norm
-from nnkit.training import identical_hidden_units as identical_hidden_units
-from nnkit.training import jacobian_norms as jacobian_norms
-from nnkit.training import learning_rate_at as learning_rate_at
-from nnkit.training import validation_scores as validation_scores
+from nnkit.backprop import OUTPUTS
+from nnkit.layers import HIDDEN_ACTIVATIONS, dense
 
-# MLP and its settings; then what moved to nnkit.backprop and nnkit.training but the book
-# (chapter 6, tests/test_book.py) still cites here.
-# Chapter 6's names (SGD, Adam, validation_scores, ...) and gradient_check stay importable from
-# here for older code, but are documented where they live: nnkit.training and nnkit.backprop.
 __all__ = ["MLP", "affine_collapse", "INITIALIZATIONS", "DTYPES", "STANDARDISED_MAX"]
 
 INITIALIZATIONS = ("auto", "he", "xavier", "zeros")
@@ -192,16 +180,49 @@ class MLP:
         return [theta for pair in self.params for theta in pair]
 
     # ------------------------------------------------------------------ forward pass
-    def _check_X(self, X):
-        X = as_samples(X, "X", n_features=self.layer_sizes[0])
+    def check_inputs(self, X, name="X"):
+        """X as this network's input: a 2-D float array of its ``dtype``, one sample per row.
+
+        The first step of every method that takes X; the training loop
+        (:func:`nnkit.training.fit`) and :mod:`nnkit.backprop` call it once and then work on
+        the checked array.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        name : str, default "X"
+            The caller's name for X, used in the error messages.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_inputs) and dtype ``self.dtype``
+        """
+        X = as_samples(X, name, n_features=self.layer_sizes[0])
         if self.dtype != X.dtype and np.abs(X).max() > np.finfo(self.dtype).max:
-            raise ValueError(f"X has values beyond the range of {self.dtype.name}, in which this "
-                             f"model computes (max |X| = {np.abs(X).max():.3g}); standardise X, "
-                             f"{_STANDARDISE}, or use dtype='float64'")
+            raise ValueError(f"{name} has values beyond the range of {self.dtype.name}, in which "
+                             f"this model computes (max |{name}| = {np.abs(X).max():.3g}); "
+                             f"standardise {name}, {_STANDARDISE}, or use dtype='float64'")
         return X.astype(self.dtype, copy=False)
 
-    def _targets(self, y, n_samples, name="y", samples_name="X"):
-        """The target matrix Y of shape (n_samples, n_outputs) for this model's output."""
+    def targets(self, y, n_samples, name="y", samples_name="X"):
+        """The target matrix Y of shape (n_samples, n_outputs) for this model's output.
+
+        One-hot rows for softmax, 0/1 columns for sigmoid, numbers for a linear output
+        (:func:`nnkit.backprop.targets`), in the network's ``dtype``.
+
+        Parameters
+        ----------
+        y : array-like
+            Targets as described in the class's Notes.
+        n_samples : int
+            The number of samples (rows of X) that y must match.
+        name, samples_name : str, default "y" and "X"
+            The caller's names for y and X, used in the error messages.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+        """
         return backprop.targets(y, self.output, self.layer_sizes[-1], n_samples, name,
                                 samples_name, self.dtype)
 
@@ -212,35 +233,60 @@ class MLP:
         return [training.Dropout(layer, m) for layer, m in zip(self.layers, masks)] + \
             [self.layers[-1]]
 
-    def _forward(self, X, masks=None, name=None):
-        """The forward pass a^l = h(a^(l−1) W^l + b^l), l = 1..L: returns ŷ = a^L.
+    def forward_pass(self, X, masks=None, name=None):
+        """The forward pass a^l = h(a^(l−1) W^l + b^l), l = 1..L from a^0 = X: returns ŷ = a^L.
 
-        Each layer keeps its z and a. Given ``name``, the caller's name for X, weighted inputs
-        that overflow raise a ValueError naming it instead of flowing on as infinity or NaN.
-        Training passes no name: it skips the check for speed and watches its loss instead.
+        Layer l keeps its z^l and a^l (``layers[l - 1].z`` and ``.a``) for the backward pass.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_inputs)
+            Checked already (:meth:`check_inputs`).
+        masks : list of ndarray or None
+            Dropout's masks, one per hidden layer (:func:`nnkit.training.dropout_masks`).
+        name : str or None
+            The caller's name for X: weighted inputs that overflow then raise a ValueError
+            naming it instead of flowing on as infinity or NaN. Training passes None: it skips
+            the check for speed and watches its loss instead.
         """
         a = X
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked, not warned
             for l, layer in enumerate(self._chain(masks), start=1):
                 a = layer.forward(a)
                 if name is not None and not np.all(np.isfinite(layer.z)):
-                    raise self._too_large(X, f"the weighted inputs of layer {l} overflow "
-                                             f"{self.dtype.name}", name=name)
+                    raise self.overflow_error(X, f"the weighted inputs of layer {l} overflow "
+                                                 f"{self.dtype.name}", name=name)
         return a
 
     def _stays_finite(self, X, Y=None):
         """Whether the forward pass on X (and, given Y, the loss) of these weights is finite."""
         with np.errstate(over="ignore", invalid="ignore"):
-            self._forward(X)
+            self.forward_pass(X)
             return all(np.all(np.isfinite(layer.z)) for layer in self.layers) and (
                 Y is None or bool(np.isfinite(self.head.loss(self.layers[-1].z, Y))))
 
-    def _too_large(self, X, what, Y=None, name="X"):
-        """The error for ``what``, an overflow on X (and targets Y).
+    def overflow_error(self, X, what, Y=None, name="X"):
+        """The ValueError to raise for ``what``, an overflow on X (and targets Y).
 
         The data are to blame when all stays finite once X, or a linear output's y, or both,
-        are scaled down to max |·| = 1; otherwise the weights are (e.g. after a fit that
-        diverged).
+        are scaled down to a largest absolute value of 1; otherwise the weights are (e.g. after
+        a fit that diverged).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_inputs)
+            Checked inputs (:meth:`check_inputs`).
+        what : str
+            What overflowed, e.g. "the loss overflows float64".
+        Y : ndarray of shape (n_samples, n_outputs) or None
+            Checked targets (:meth:`targets`), if the overflow involved them.
+        name : str, default "X"
+            The caller's name for X.
+
+        Returns
+        -------
+        ValueError
+            Its message names the data to standardise, or the weights.
         """
         sizes = f"max |{name}| = {np.abs(X).max():.3g}"
         suspects = [(name, _at_unit_scale(X), Y)]
@@ -271,7 +317,7 @@ class MLP:
             Class probabilities (softmax), probabilities of class 1 (sigmoid) or predicted
             values (linear).
         """
-        return self._forward(self._check_X(X), name="X")
+        return self.forward_pass(self.check_inputs(X), name="X")
 
     __call__ = forward
 
@@ -289,11 +335,11 @@ class MLP:
 
         Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
         """
-        self._forward(self._check_X(X), name="X")
+        self.forward_pass(self.check_inputs(X), name="X")
         return [layer.a for layer in self.layers[:-1]]
 
     def _loss(self, X, Y, l2, name=None):
-        self._forward(X, name=name)
+        self.forward_pass(X, name=name)
         return self._cost(X, Y, l2, name)
 
     def _cost(self, X, Y, l2, name=None):
@@ -301,7 +347,7 @@ class MLP:
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
             J = self.head.loss(self.layers[-1].z, Y)
         if name is not None and not np.isfinite(J):
-            raise self._too_large(X, f"the loss overflows {self.dtype.name}", Y, name)
+            raise self.overflow_error(X, f"the loss overflows {self.dtype.name}", Y, name)
         return J + training.l2_penalty((W for W, _ in self.params), l2)
 
     def loss(self, X, y, l2=0.0):
@@ -322,19 +368,36 @@ class MLP:
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
         """
-        X = self._check_X(X)
-        return self._loss(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0),
+        X = self.check_inputs(X)
+        return self._loss(X, self.targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0),
                           name="X")
 
     # ------------------------------------------------------------------ backpropagation
-    def _backprop(self, X, Y, l2, masks=None, name=None):
-        """Forward pass, δ^L from the output table, the backward loop, then the L2 term."""
-        y_hat = self._forward(X, masks, name)
+    def backprop_pass(self, X, Y, l2=0.0, masks=None, name=None):
+        """Forward pass, δ^L from the output table, the backward loop, then the L2 term.
+
+        The pass behind :meth:`backprop`, :meth:`gradients` and every step of ``fit``.
+
+        Parameters
+        ----------
+        X, Y : ndarray
+            Checked already (:meth:`check_inputs`, :meth:`targets`).
+        l2 : float, default 0.0
+            Weight of the penalty l2 · Σ‖W‖².
+        masks, name
+            As in :meth:`forward_pass`.
+
+        Returns
+        -------
+        list of (dW, db)
+            One pair per layer, l = 1, …, L.
+        """
+        y_hat = self.forward_pass(X, masks, name)
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
             delta = self.head.error(y_hat, Y) / X.shape[0]  # δᴸ = ∂J/∂zᴸ
             grads = backprop.backward(self._chain(masks), delta)
         if name is not None and not all(np.all(np.isfinite(g)) for pair in grads for g in pair):
-            raise self._too_large(X, f"the gradients overflow {self.dtype.name}", Y, name)
+            raise self.overflow_error(X, f"the gradients overflow {self.dtype.name}", Y, name)
         if l2:
             grads = [(dW + training.l2_gradient(layer.W, l2), db)
                      for (dW, db), layer in zip(grads, self.layers)]
@@ -361,10 +424,10 @@ class MLP:
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
         """
-        X = self._check_X(X)
-        Y = self._targets(y, X.shape[0])
+        X = self.check_inputs(X)
+        Y = self.targets(y, X.shape[0])
         l2 = as_float(l2, "l2", minimum=0.0)
-        grads = self._backprop(X, Y, l2, name="X")
+        grads = self.backprop_pass(X, Y, l2, name="X")
         return self._cost(X, Y, l2, name="X"), grads
 
     def gradients(self, X, y, l2=0.0):
@@ -384,8 +447,8 @@ class MLP:
         Taught in: chapter 5, "Training: loss, gradient descent and backpropagation"
         (chapters/05-backpropagation).
         """
-        X = self._check_X(X)
-        return self._backprop(X, self._targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0),
+        X = self.check_inputs(X)
+        return self.backprop_pass(X, self.targets(y, X.shape[0]), as_float(l2, "l2", minimum=0.0),
                               name="X")
 
     def gradient_norms(self, X, y, l2=0.0):
@@ -406,13 +469,13 @@ class MLP:
 
         Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
         """
-        X = self._check_X(X)
-        Y = self._targets(y, X.shape[0])
-        grads = self._backprop(X, Y, as_float(l2, "l2", minimum=0.0), name="X")
+        X = self.check_inputs(X)
+        Y = self.targets(y, X.shape[0])
+        grads = self.backprop_pass(X, Y, as_float(l2, "l2", minimum=0.0), name="X")
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
             norms = np.array([np.linalg.norm(dW) for dW, _ in grads])
         if not np.all(np.isfinite(norms)):
-            raise self._too_large(X, f"the gradient norms overflow {self.dtype.name}", Y)
+            raise self.overflow_error(X, f"the gradient norms overflow {self.dtype.name}", Y)
         return norms
 
     # ------------------------------------------------------------------ training
@@ -488,39 +551,91 @@ class MLP:
                             validation_data, early_stopping, dropout, random_state, progress,
                             schedule, clip_norm)
 
-    def _record(self, history, prefix, X, Y):
-        """Append the mean data loss (no penalty) and the score on (X, Y) to the history."""
-        y_hat = self._forward(X)
-        history[prefix + "loss"].append(self.head.loss(self.layers[-1].z, Y))
-        history[prefix + "score"].append(self._score(y_hat, Y))
+    def evaluate(self, X, Y):
+        """The mean data loss (no penalty) and the score on checked X and Y, for ``fit``'s history.
 
-    def _check_validation(self, validation_data):
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_inputs)
+            Checked inputs (:meth:`check_inputs`).
+        Y : ndarray of shape (n_samples, n_outputs)
+            The target matrix (:meth:`targets`).
+
+        Returns
+        -------
+        loss : float
+            As :meth:`loss` with l2 = 0; infinite or NaN when the weights diverged.
+        score : float
+            As :meth:`score`.
+        """
+        y_hat = self.forward_pass(X)
+        return self.head.loss(self.layers[-1].z, Y), self._score(y_hat, Y)
+
+    def check_validation(self, validation_data):
+        """``fit``'s validation data checked: (X_val, Y_val), or None when there are none.
+
+        Parameters
+        ----------
+        validation_data : (X_val, y_val) or None
+            As for :meth:`fit`.
+
+        Returns
+        -------
+        (ndarray, ndarray) or None
+            The inputs and the target matrix (:meth:`targets`). Errors name
+            ``validation_data[0] (X_val)`` or ``validation_data[1] (y_val)``.
+        """
         if validation_data is None:
             return None
         if not isinstance(validation_data, (list, tuple)) or len(validation_data) != 2:
             raise TypeError("validation_data must be a pair (X_val, y_val)")
         X_val = as_samples(validation_data[0], "validation_data[0] (X_val)",
                            n_features=self.layer_sizes[0])
-        y_val = self._targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)",
+        y_val = self.targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)",
                               "validation_data[0] (X_val)")
-        self._forward(X_val, name="validation_data[0] (X_val)")
+        self.forward_pass(X_val, name="validation_data[0] (X_val)")
         return X_val, y_val
 
-    def _check_trainable(self, X, Y):
-        """Refuse to train when the loss of the current weights is already infinite or NaN:
-        before any update no learning rate can help; the scale of the data (or of the weights,
-        see ``_too_large``) is to blame."""
-        self._forward(X, name="X")
+    def check_trainable(self, X, Y):
+        """Refuse to train when the loss of the current weights is already infinite or NaN.
+
+        Before any update no learning rate can help; the scale of the data (or of the weights,
+        see :meth:`overflow_error`) is to blame, and a ValueError says which.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_inputs)
+            Checked inputs (:meth:`check_inputs`).
+        Y : ndarray of shape (n_samples, n_outputs)
+            The target matrix (:meth:`targets`).
+        """
+        self.forward_pass(X, name="X")
         with np.errstate(over="ignore", invalid="ignore"):
             finite = np.isfinite(self.head.loss(self.layers[-1].z, Y))
         if not finite:
-            raise self._too_large(X, "the loss is infinite or NaN before any update, so no "
+            raise self.overflow_error(X, "the loss is infinite or NaN before any update, so no "
                                      "learning_rate can help", Y)
 
     @staticmethod
-    def _divergence(epoch, learning_rate, X):
-        """The error for a loss that became infinite or NaN: the learning rate is too large,
-        and when X is far from standardised, that is the likely reason."""
+    def divergence_error(epoch, learning_rate, X):
+        """The ValueError for a loss that became infinite or NaN during ``fit``.
+
+        The learning rate is too large, and when X is far from standardised (its largest
+        absolute value above ``STANDARDISED_MAX``), that is the likely reason.
+
+        Parameters
+        ----------
+        epoch : int
+            The epoch (0-based) in which the loss diverged.
+        learning_rate : float
+            That epoch's learning rate.
+        X : ndarray
+            The training inputs.
+
+        Returns
+        -------
+        ValueError
+        """
         diverged = f"training diverged in epoch {epoch}: the loss became infinite or NaN; "
         top = float(np.abs(X).max())
         if top > STANDARDISED_MAX:
@@ -603,12 +718,12 @@ class MLP:
             individual labels); for a linear output, R² = 1 − SS_res / SS_tot averaged over
             the outputs.
         """
-        X = self._check_X(X)
-        Y = self._targets(y, X.shape[0])
+        X = self.check_inputs(X)
+        Y = self.targets(y, X.shape[0])
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
-            score = self._score(self._forward(X, name="X"), Y)
+            score = self._score(self.forward_pass(X, name="X"), Y)
         if not np.isfinite(score):
-            raise self._too_large(X, f"R² overflows {self.dtype.name}", Y)
+            raise self.overflow_error(X, f"R² overflows {self.dtype.name}", Y)
         return score
 
     def __repr__(self):

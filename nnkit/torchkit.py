@@ -5,6 +5,8 @@
 - ``predict`` and ``score``: the most probable class, and accuracy;
 - ``count_parameters``: the parameters (weights and biases) of a network;
 - ``threads``: run torch on a fixed number of CPU threads, then restore the caller's setting;
+- ``check_module``, ``float_tensor`` and ``batch_logits``: the argument checks and the batched,
+  gradient-free forward pass that ``predict``, ``score`` and :mod:`nnkit.transfer` share;
 - ``Dropout`` and ``init_like_torch``: dropout and torch's default initial weights, drawn from a
   ``torch.Generator`` the caller owns.
 
@@ -29,7 +31,7 @@ from nnkit._progress import epochs as epochs_with_progress
 from nnkit._validation import as_float, as_float_array, as_int, as_labels, as_rng
 
 __all__ = ["threads", "count_parameters", "train", "predict", "score", "Dropout",
-           "init_like_torch"]
+           "init_like_torch", "check_module", "float_tensor", "batch_logits"]
 
 
 @contextlib.contextmanager
@@ -59,12 +61,37 @@ def threads(n_threads=1):
         torch.set_num_threads(before)
 
 
-def _check_module(model, name="model"):
+def check_module(model, name="model"):
+    """Raise a TypeError naming ``name`` unless ``model`` is a ``torch.nn.Module``.
+
+    Parameters
+    ----------
+    model : object
+        What the caller passed as a network.
+    name : str, default "model"
+        The caller's name for it.
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
     if not isinstance(model, nn.Module):
         raise TypeError(f"{name} must be a torch.nn.Module, got {type(model).__name__}")
 
 
-def _tensor(X, name="X"):
+def float_tensor(X, name="X"):
+    """X as a float32 torch tensor (a tensor is detached; anything else is checked as numbers).
+
+    Parameters
+    ----------
+    X : array-like or torch.Tensor
+    name : str, default "X"
+        The caller's name for X, used in the error messages.
+
+    Returns
+    -------
+    torch.Tensor of dtype float32
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
     if torch.is_tensor(X):
         return X.detach().float()
     return torch.tensor(as_float_array(X, name), dtype=torch.float32)
@@ -90,7 +117,7 @@ def count_parameters(model, trainable_only=False):
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    _check_module(model)
+    check_module(model)
     if not isinstance(trainable_only, bool):
         raise TypeError(f"trainable_only must be True or False, got {trainable_only!r}")
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
@@ -159,7 +186,7 @@ def init_like_torch(module, generator):
 
     Taught in: chapter 8, "Pooling and CNN architectures" (chapters/08-pooling-and-cnns).
     """
-    _check_module(module, "module")
+    check_module(module, "module")
     if not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
     for layer in module.modules():
@@ -176,7 +203,26 @@ def init_like_torch(module, generator):
     return module
 
 
-def _logits(model, X, batch_size=256):
+def batch_logits(model, X, batch_size=256):
+    """The network's outputs on X, batch by batch, in evaluation mode and without gradients.
+
+    The model is put in evaluation mode (dropout off, batch norm on its running statistics)
+    and back into the mode it was in afterwards; torch runs on one thread (:func:`threads`).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    X : torch.Tensor of shape (n_samples, ...)
+        Inputs, e.g. from :func:`float_tensor`.
+    batch_size : int, default 256
+        Samples per forward pass.
+
+    Returns
+    -------
+    torch.Tensor of shape (n_samples, n_outputs)
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
     was_training = model.training
     model.eval()
     try:
@@ -245,8 +291,8 @@ def train(model, X, y, epochs, learning_rate=0.01, batch_size=None, weight_decay
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    _check_module(model)
-    X = _tensor(X)
+    check_module(model)
+    X = float_tensor(X)
     y = torch.tensor(as_labels(y, "y", n_samples=len(X)))
     epochs = as_int(epochs, "epochs", minimum=1)
     learning_rate = as_float(learning_rate, "learning_rate", minimum=0, exclusive_minimum=True)
@@ -303,8 +349,8 @@ def predict(model, X):
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    _check_module(model)
-    return _logits(model, _tensor(X)).argmax(1).numpy().astype(np.int64)
+    check_module(model)
+    return batch_logits(model, float_tensor(X)).argmax(1).numpy().astype(np.int64)
 
 
 def score(model, X, y):

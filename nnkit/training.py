@@ -436,8 +436,8 @@ def fit(model, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2
 
     Taught in: chapter 6, "Training in practice" (chapters/06-training-in-practice).
     """
-    X = _check_model(model)._check_X(X)
-    Y = model._targets(y, X.shape[0])
+    X = _check_model(model).check_inputs(X)
+    Y = model.targets(y, X.shape[0])
     epochs = as_int(epochs, "epochs", minimum=1)
     learning_rate = as_float(learning_rate, "learning_rate", minimum=0.0, exclusive_minimum=True)
     opt = _optimizer(optimizer, learning_rate)
@@ -448,7 +448,7 @@ def fit(model, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2
     batch_size = n if batch_size is None else as_int(batch_size, "batch_size", 1, n)
     l2 = as_float(l2, "l2", minimum=0.0)
     dropout = as_float(dropout, "dropout", minimum=0.0, maximum=1.0, exclusive_maximum=True)
-    val = model._check_validation(validation_data)
+    val = model.check_validation(validation_data)
     if early_stopping is not None:
         early_stopping = as_int(early_stopping, "early_stopping", minimum=1)
         if val is None:
@@ -456,7 +456,7 @@ def fit(model, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2
     if clip_norm is not None:
         clip_norm = as_float(clip_norm, "clip_norm", minimum=0.0, exclusive_minimum=True)
     rng = as_rng(random_state)
-    model._check_trainable(X, Y)
+    model.check_trainable(X, Y)
 
     history = {"loss": [], "score": [], "updates_per_epoch": -(-n // batch_size),
                "learning_rate": []}
@@ -471,13 +471,13 @@ def fit(model, X, y, epochs, learning_rate, batch_size=None, optimizer="sgd", l2
             history["learning_rate"].append(eta)
             try:  # the arguments were checked: a ValueError now means a non-finite z
                 _train_epoch(model, X, Y, batch_size, opt, eta, l2, dropout, rng, clip_norm)
-                model._record(history, "", X, Y)
+                _record(model, history, "", X, Y)
                 if val is not None:
-                    model._record(history, "val_", *val)
+                    _record(model, history, "val_", *val)
             except ValueError:  # the chained error would only name internals
-                raise model._divergence(epoch, eta, X) from None
+                raise model.divergence_error(epoch, eta, X) from None
             if not np.isfinite(history["loss"][-1]):
-                raise model._divergence(epoch, eta, X)
+                raise model.divergence_error(epoch, eta, X)
             if val is not None and stopper.should_stop(history["val_loss"][-1], epoch,
                                                        model.params):
                 bar.close(f"stopped early after {epoch + 1} of {epochs} epochs")
@@ -498,10 +498,17 @@ def _train_epoch(model, X, Y, batch_size, opt, learning_rate, l2, dropout, rng, 
         idx = order[start:start + batch_size]
         masks = dropout_masks(len(idx), hidden_sizes, dropout, rng,
                               model.dtype) if dropout else None
-        grads = [g for pair in model._backprop(X[idx], Y[idx], l2, masks) for g in pair]
+        grads = [g for pair in model.backprop_pass(X[idx], Y[idx], l2, masks) for g in pair]
         if clip_norm is not None:
             grads = clip_by_global_norm(grads, clip_norm)[0]
         opt.step([theta for pair in model.params for theta in pair], grads, learning_rate)
+
+
+def _record(model, history, prefix, X, Y):
+    """Append the mean data loss (no penalty) and the score on (X, Y) to the history."""
+    loss, score = model.evaluate(X, Y)
+    history[prefix + "loss"].append(loss)
+    history[prefix + "score"].append(score)
 
 
 def clip_by_global_norm(grads, max_norm):

@@ -12,8 +12,11 @@ the target problem. This module provides:
   validation data, never on the test set;
 - ``few_label_benchmark`` with its contenders ``LinearHead`` (frozen features or pixels + a
   new head), ``WholeNetwork`` (from scratch, or fine-tuned) and ``NearestNeighbour``: the
-  same few labels, the same tuning budget, the same test set, over several seeds;
-- ``texture_statistics``: four hand-made numbers per patch, a baseline for learned features.
+  same few labels, the same tuning budget, the same test set, over several seeds.
+
+The texture tiles and their four hand-made statistics, the baseline that chapter 9 compares
+learned features with, are data: :func:`nnkit.datasets.load_texture_tiles` and
+:func:`nnkit.datasets.texture_statistics`.
 
 Two neighbours hold the rest, and their names are importable from here as well:
 ``nnkit.pretrained`` finds the pretrained network offline (``load_pretrained_cnn``, with the
@@ -49,17 +52,17 @@ from nnkit._validation import (
 from nnkit.pretrained import (  # noqa: F401  (names the chapter and exercises use from here)
     PretrainedCNN,
     SmallCNN,
-    _init_like_he,
+    init_like_he,
     load_pretrained_cnn,
     mnist_cnn,
     save_weights,
     weights_env_var,
 )
 from nnkit.torchkit import (  # noqa: F401  (names the chapter and exercises use from here)
-    _check_module,
-    _logits,
-    _tensor,
+    batch_logits,
+    check_module,
     count_parameters,
+    float_tensor,
     predict,
     score,
     threads,
@@ -70,7 +73,6 @@ __all__ = [
     "prepare_images", "classify", "first_layer_filters", "freeze", "replace_head",
     "extract_features", "sample_per_class", "tune", "LinearHead", "WholeNetwork",
     "NearestNeighbour", "few_label_split", "few_label_benchmark", "benchmark_table",
-    "texture_statistics",
 ]
 
 
@@ -151,7 +153,8 @@ def classify(cnn, images, top=5, border=0):
     """
     _check_cnn(cnn)
     top = as_int(top, "top", minimum=1, maximum=len(cnn.classes))
-    p = torch.softmax(_logits(cnn.model, _tensor(prepare_images(cnn, images, border))), dim=1)
+    X = float_tensor(prepare_images(cnn, images, border))
+    p = torch.softmax(batch_logits(cnn.model, X), dim=1)
     values, indices = p.topk(top, dim=1)
     return [[(cnn.classes[i], float(v)) for v, i in zip(row_v, row_i)]
             for row_v, row_i in zip(values.tolist(), indices.tolist())]
@@ -175,7 +178,7 @@ def freeze(model):
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    _check_module(model)
+    check_module(model)
     for parameter in model.parameters():
         parameter.requires_grad_(False)
     return model
@@ -196,7 +199,7 @@ def first_layer_filters(model):
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
     model = model.model if isinstance(model, PretrainedCNN) else model
-    _check_module(model)
+    check_module(model)
     for layer in model.modules():
         if isinstance(layer, nn.Conv2d):
             return layer.weight.detach().double().numpy().copy()
@@ -243,7 +246,7 @@ def replace_head(model, n_classes, random_state=None):
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    _check_module(model)
+    check_module(model)
     n_classes = as_int(n_classes, "n_classes", minimum=2)
     rng = as_rng(random_state)
     dotted = _head_name(model)
@@ -281,8 +284,8 @@ def extract_features(model, images, batch_size=256):
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
     model = model.model if isinstance(model, PretrainedCNN) else model
-    _check_module(model)
-    X = _tensor(images, "images")
+    check_module(model)
+    X = float_tensor(images, "images")
     if X.ndim != 4:
         raise ValueError(f"images must be 4-D (n, channels, height, width), got shape "
                          f"{tuple(X.shape)}")
@@ -290,7 +293,7 @@ def extract_features(model, images, batch_size=256):
     dotted = _head_name(model)
     head = _swap(model, dotted, nn.Identity())
     try:
-        return _logits(model, X, batch_size).double().numpy()
+        return batch_logits(model, X, batch_size).double().numpy()
     finally:
         _swap(model, dotted, head)
 
@@ -357,9 +360,9 @@ def tune(model, X, y, X_val, y_val, learning_rates=(0.001, 0.01), epochs=(25, 10
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    _check_module(model)
+    check_module(model)
     learning_rates, epochs = _check_grid(learning_rates, epochs)
-    X_val, y_val = _tensor(X_val, "X_val"), as_labels(y_val, "y_val", n_samples=len(X_val),
+    X_val, y_val = float_tensor(X_val, "X_val"), as_labels(y_val, "y_val", n_samples=len(X_val),
                                                       samples_name="X_val")
     seed = as_rng(random_state).integers(2**32)
     best = {"val_score": -1.0}
@@ -421,7 +424,7 @@ class LinearHead:
 
     def __init__(self, features):
         features = as_float_array(features, "features", ndim=(2, 3, 4))
-        self.inputs = _tensor(features.reshape(len(features), -1), "features")
+        self.inputs = float_tensor(features.reshape(len(features), -1), "features")
 
     def fit_score(self, y, train_idx, val_idx, test_idx, grid, rng):
         """Tune and train on ``train_idx`` (choosing on ``val_idx``); accuracy on ``test_idx``.
@@ -476,8 +479,8 @@ class WholeNetwork:
 
     def __init__(self, backbone, images, start="random"):
         self.model = backbone.model if isinstance(backbone, PretrainedCNN) else backbone
-        _check_module(self.model, "backbone")
-        self.inputs = _tensor(images, "images")
+        check_module(self.model, "backbone")
+        self.inputs = float_tensor(images, "images")
         if self.inputs.ndim != 4:
             raise ValueError(f"images must be 4-D (n, channels, height, width), got shape "
                              f"{tuple(self.inputs.shape)}")
@@ -568,7 +571,7 @@ def _fresh_copy(model, n_classes, rng):
     """The same architecture as ``model``, every parameter re-drawn (He) and trainable."""
     fresh = copy.deepcopy(model)
     replace_head(fresh, n_classes, random_state=rng)
-    _init_like_he(fresh, rng)
+    init_like_he(fresh, rng)
     for layer in fresh.modules():
         if isinstance(layer, nn.modules.batchnorm._BatchNorm):
             layer.reset_parameters()
@@ -735,27 +738,3 @@ def benchmark_table(result, decimals=1):
             f"{f'{m:.{decimals}f} ± {s:.{decimals}f}':>{column}}" for m, s in zip(means, sds)))
     return "\n".join(lines)
 
-
-def texture_statistics(patches):
-    """Four numbers per grey patch, made by hand: brightness, contrast and two edge strengths.
-
-    The mean grey level, its standard deviation, and the mean absolute difference between
-    horizontally and between vertically neighbouring pixels: a baseline to compare learned
-    features with.
-
-    Parameters
-    ----------
-    patches : array-like of shape (n, height, width)
-
-    Returns
-    -------
-    ndarray of shape (n, 4)
-        Columns: mean, standard deviation, mean absolute horizontal step, mean absolute
-        vertical step.
-
-    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
-    """
-    P = as_float_array(patches, "patches", ndim=3)
-    return np.stack([P.mean((1, 2)), P.std((1, 2)),
-                     np.abs(np.diff(P, axis=2)).mean((1, 2)),
-                     np.abs(np.diff(P, axis=1)).mean((1, 2))], axis=1)

@@ -8,7 +8,7 @@ import torch
 from sklearn.metrics import log_loss, mean_squared_error
 from torch.utils.flop_counter import FlopCounterMode
 
-from nnkit import activations, backprop, datasets, mlp
+from nnkit import activations, backprop, datasets
 from nnkit.backprop import (
     backprop_trace,
     binary_cross_entropy_cost,
@@ -43,7 +43,7 @@ def test_squared_error_cost_matches_sklearn():
     y_hat, y = rng.normal(size=20), rng.normal(size=20)
     assert squared_error_cost(y_hat, y) == pytest.approx(mean_squared_error(y, y_hat), rel=1e-12)
     Y_hat, Y = rng.normal(size=(20, 3)), rng.normal(size=(20, 3))
-    assert squared_error_cost(Y_hat, Y) == pytest.approx(mlp.squared_error(Y_hat, Y), rel=1e-12)
+    assert squared_error_cost(Y_hat, Y) == pytest.approx(backprop.squared_error(Y_hat, Y), rel=1e-12)
 
 
 def test_binary_cross_entropy_cost_matches_sklearn_and_the_logit_form():
@@ -53,7 +53,7 @@ def test_binary_cross_entropy_cost_matches_sklearn_and_the_logit_form():
     p = activations.sigmoid(z)
     assert binary_cross_entropy_cost(p, y) == pytest.approx(log_loss(y, p), rel=1e-10)
     assert binary_cross_entropy_cost(p, y) == pytest.approx(
-        mlp.binary_cross_entropy(z[:, None], y[:, None]), rel=1e-10)
+        backprop.binary_cross_entropy(z[:, None], y[:, None]), rel=1e-10)
 
 
 def test_binary_cross_entropy_cost_edges():
@@ -71,7 +71,7 @@ def test_cross_entropy_cost_is_minus_log_of_the_true_class_probability():
     z = np.random.default_rng(2).normal(size=(10, 4))
     y = np.arange(10) % 4
     assert cross_entropy_cost(activations.softmax(z), y) == pytest.approx(
-        mlp.cross_entropy(z, np.eye(4)[y]), rel=1e-12)
+        backprop.cross_entropy(z, np.eye(4)[y]), rel=1e-12)
 
 
 @pytest.mark.parametrize("call, error", [
@@ -258,7 +258,7 @@ def test_backprop_matches_mlp_finite_differences_and_torch_autograd(case):
         np.testing.assert_allclose(trace.db[l], tb, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(trace.dW[l], mW, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(trace.db[l], mb, rtol=1e-12, atol=1e-15)
-    assert mlp.gradient_check(model, X, y) < 1e-6
+    assert backprop.gradient_check(model, X, y) < 1e-6
     for l, (W, _) in enumerate(model.params, start=1):
         def f(theta, W=W):
             saved = W.copy()
@@ -347,7 +347,7 @@ def test_the_backward_loop_of_the_mlp_is_the_one_backprop_trace_shows(monkeypatc
         assert trace.delta[l] is model.layers[l - 1].delta and trace.z[l] is model.layers[l - 1].z
     for l, (dW, db) in enumerate(grads, start=1):  # and equal to what gradients returned
         assert np.array_equal(trace.dW[l], dW) and np.array_equal(trace.db[l], db)
-    mlp.gradient_check(model, X, y)
+    backprop.gradient_check(model, X, y)
     assert len(calls) == 3
     model.fit(X, y, epochs=2, learning_rate=0.1, batch_size=5, dropout=0.5, random_state=0)
     assert len(calls) == 5

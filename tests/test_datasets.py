@@ -223,6 +223,16 @@ def test_texture_tiles_share_no_pixel_and_keep_the_halves_apart(size):
         datasets.load_texture_tiles(size=300)
 
 
+def test_texture_statistics_by_hand():
+    checkerboard = (np.indices((4, 4)).sum(0) % 2).astype(float)
+    flat = np.full((4, 4), 0.25)
+    stripes = np.tile([0.0, 1.0], (4, 2)).T  # rows alternate: change only vertically
+    stats = datasets.texture_statistics(np.stack([checkerboard, flat, stripes]))
+    np.testing.assert_allclose(stats, [[0.5, 0.5, 1, 1], [0.25, 0, 0, 0], [0.5, 0.5, 0, 1]])
+    with pytest.raises(ValueError, match="patches"):
+        datasets.texture_statistics(np.zeros((4, 4)))
+
+
 GENERATORS = [
     lambda rs: datasets.make_linearly_separable(random_state=rs),
     lambda rs: datasets.make_xor(random_state=rs),

@@ -334,7 +334,7 @@ def started(request, browser, tmp_path_factory):
     compute side by side, and the second environment's are ready by the time its tests come.
     Returns ({name: Notebook}, {name: why that environment cannot run, or None})."""
     wanted = {item.callspec.params["notebook"] for item in request.session.items
-              if item.module is request.module and "notebook" in getattr(
+              if getattr(item, "module", None) is request.module and "notebook" in getattr(
                   getattr(item, "callspec", None), "params", {})}
     labs, notebooks, problems = {}, {}, {}
     try:

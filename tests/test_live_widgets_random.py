@@ -25,7 +25,8 @@ import pytest
 from browser_setup import require_chromium, serve
 
 from nnkit import dimensionality as dim
-from nnkit.mlp import MLP, OPTIMIZERS
+from nnkit.mlp import MLP
+from nnkit.training import OPTIMIZERS
 from nnkit.widgets import base, training
 from nnkit.widgets import dimensionality as wdim
 

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
-from nnkit import activations, datasets, grid
+from nnkit import activations, datasets, grid, layers, training
 from nnkit import mlp as mlp_module
-from nnkit.mlp import MLP, gradient_check
+from nnkit.backprop import gradient_check
+from nnkit.mlp import MLP
 
 TORCH_HIDDEN = {
     "relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "linear": lambda t: t,
@@ -134,11 +135,11 @@ def test_optimizers_match_torch_optim(optimizer, make_torch):
 def test_updates_per_epoch(monkeypatch, batch_size, expected):
     steps = []
 
-    class CountingSGD(mlp_module.SGD):
+    class CountingSGD(training.SGD):
         def step(self, params, grads, learning_rate=None):
             steps.append(len(grads))
             super().step(params, grads, learning_rate)
-    monkeypatch.setitem(mlp_module.OPTIMIZERS, "sgd", CountingSGD)
+    monkeypatch.setitem(training.OPTIMIZERS, "sgd", CountingSGD)
     X, y = make_problem("softmax", n_samples=30)
     history = MLP([3, 4, 4], random_state=0).fit(X, y, epochs=2, learning_rate=0.1,
                                                  batch_size=batch_size, random_state=0)
@@ -268,7 +269,7 @@ def test_inputs_that_overflow_the_default_network_raise_an_error_naming_X(call, 
     assert unchanged(model.params, before)  # fit refuses before any update
 
 
-@pytest.mark.parametrize("hidden", mlp_module.HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize("hidden", layers.HIDDEN_ACTIVATIONS)
 @pytest.mark.parametrize("output, n_out", OUTPUT_CASES)
 def test_every_output_and_hidden_activation_reports_an_overflow_alike(output, n_out, hidden):
     model = MLP([2, 8, n_out], hidden_activation=hidden, output=output, random_state=0)
@@ -437,10 +438,10 @@ X_MISSING = r"validation_data\[1\] \(y_val\) has 2 labels but validation_data\[0
      ValueError, X_MISSING),
     (lambda: MLP([2, 8, 2], random_state=0).fit(X4, Y4, 1, 0.1, validation_data=(BIG, Y4)),
      ValueError, r"^validation_data\[0\] \(X_val\) is too large for this network"),
-    (lambda: mlp_module.SGD(0.0), ValueError, "learning_rate"),
-    (lambda: mlp_module.Momentum(0.1, beta=1.0), ValueError, "beta"),
-    (lambda: mlp_module.Adam(0.1, beta2=-0.5), ValueError, "beta2"),
-    (lambda: mlp_module.Adam(0.1, eps="tiny"), TypeError, "eps"),
+    (lambda: training.SGD(0.0), ValueError, "learning_rate"),
+    (lambda: training.Momentum(0.1, beta=1.0), ValueError, "beta"),
+    (lambda: training.Adam(0.1, beta2=-0.5), ValueError, "beta2"),
+    (lambda: training.Adam(0.1, eps="tiny"), TypeError, "eps"),
     (lambda: gradient_check("model", X4, Y4), TypeError, "model"),
     (lambda: gradient_check(MLP([2, 2]), X4, Y4, eps=0.0), ValueError, "eps"),
     (lambda: MLP([2, 2], dtype="float16"), ValueError, "dtype"),
@@ -489,20 +490,20 @@ def test_zero_initialisation_fails_on_xor_where_xavier_succeeds(hidden):
                     random_state=0)
         model.fit(X, y, epochs=200, learning_rate=0.5, batch_size=32, random_state=0)
         scores[init] = model.score(X, y)
-        assert mlp_module.identical_hidden_units(model) == [init == "zeros"]
+        assert training.identical_hidden_units(model) == [init == "zeros"]
     assert scores["zeros"] <= 0.6  # chance is 0.5: eight copies of one unit cannot do XOR
     assert scores["xavier"] >= 0.95
 
 
 def test_identical_hidden_units_checks_incoming_and_outgoing_weights():
     model = MLP([2, 3, 3, 1], output="sigmoid", init="zeros")
-    assert mlp_module.identical_hidden_units(model) == [True, True]
+    assert training.identical_hidden_units(model) == [True, True]
     (W1, b1), rest = model.params[0], model.params[1:]
     b1 = b1.copy()
     b1[0] = 0.1
     model.params = [(W1, b1), *rest]
-    assert mlp_module.identical_hidden_units(model) == [False, True]
-    assert mlp_module.identical_hidden_units(MLP([2, 2], random_state=0)) == []
+    assert training.identical_hidden_units(model) == [False, True]
+    assert training.identical_hidden_units(MLP([2, 2], random_state=0)) == []
 
 
 def final_losses(sizes, seeds):
@@ -598,13 +599,13 @@ def test_jacobian_norms_match_torch_autograd(residual):
             y = y + torch.sigmoid(y @ W) if residual else torch.sigmoid(y @ W)
         return y
     J = torch.autograd.functional.jacobian(network, torch.tensor(y0)).reshape(width, width)
-    ours = mlp_module.jacobian_norms(depth, width, residual=residual, random_state=7)
+    ours = training.jacobian_norms(depth, width, residual=residual, random_state=7)
     assert ours[-1] == pytest.approx(np.linalg.norm(J.numpy(), 2), rel=1e-10)
 
 
 def test_residual_connections_keep_the_gradient_plain_sigmoid_layers_lose_it():
-    plain = mlp_module.jacobian_norms(20, 16, "sigmoid", random_state=0)
-    residual = mlp_module.jacobian_norms(20, 16, "sigmoid", residual=True, random_state=0)
+    plain = training.jacobian_norms(20, 16, "sigmoid", random_state=0)
+    residual = training.jacobian_norms(20, 16, "sigmoid", residual=True, random_state=0)
     assert plain[-1] < 1e-4 and np.all(np.diff(plain) < 0)
     assert residual.min() > 0.9
 
@@ -615,11 +616,11 @@ def test_batch_norm_matches_torch_and_unsaturates_sigmoids():
     gamma, beta = rng.normal(size=5), rng.normal(size=5)
     expected = F.batch_norm(torch.tensor(Z), None, None, torch.tensor(gamma),
                             torch.tensor(beta), training=True, eps=1e-5).numpy()
-    np.testing.assert_allclose(mlp_module.batch_norm(Z, gamma, beta), expected, rtol=1e-10)
+    np.testing.assert_allclose(training.batch_norm(Z, gamma, beta), expected, rtol=1e-10)
     slope = lambda z: (1 / (1 + np.exp(-z))) * (1 - 1 / (1 + np.exp(-z)))  # noqa: E731
-    assert slope(Z).mean() < 0.01 and slope(mlp_module.batch_norm(Z)).mean() > 0.15
+    assert slope(Z).mean() < 0.01 and slope(training.batch_norm(Z)).mean() > 0.15
     with pytest.raises(ValueError, match="gamma"):
-        mlp_module.batch_norm(Z, gamma=np.ones(3))
+        training.batch_norm(Z, gamma=np.ones(3))
 
 
 def spiral_model():
@@ -643,7 +644,7 @@ def test_fit_goes_on_with_an_optimizer_object_and_its_state():
     X, y = datasets.make_spirals(n_samples=50, random_state=0)
     once, twice = spiral_model(), spiral_model()
     once.fit(X, y, epochs=6, learning_rate=0.01, optimizer="adam")
-    adam = mlp_module.Adam(0.01)
+    adam = training.Adam(0.01)
     twice.fit(X, y, epochs=2, learning_rate=0.01, optimizer=adam)
     twice.fit(X, y, epochs=4, learning_rate=0.01, optimizer=adam)
     assert adam.t == 6 and twice.optimizer_ is adam
@@ -661,11 +662,11 @@ def test_learning_rate_schedules_follow_their_formula_and_reach_the_optimizer(
         monkeypatch, schedule, formula):
     seen = []
 
-    class Recording(mlp_module.SGD):
+    class Recording(training.SGD):
         def step(self, params, grads, learning_rate=None):
             seen.append(learning_rate)  # fit passes each epoch's rate to step
             super().step(params, grads, learning_rate)
-    monkeypatch.setitem(mlp_module.OPTIMIZERS, "sgd", Recording)
+    monkeypatch.setitem(training.OPTIMIZERS, "sgd", Recording)
     X, y = make_problem("softmax", n_samples=20)
     history = MLP([3, 4, 4], random_state=0).fit(X, y, epochs=8, learning_rate=0.4,
                                                  schedule=schedule)
@@ -705,13 +706,13 @@ def test_validation_scores_train_each_setting_as_fit_would():
     settings = [{"learning_rate": 0.03, "hidden_layers": (8,), "epochs": 20},
                 {"learning_rate": 1e300, "optimizer": "sgd", "hidden_layers": (8,),
                  "epochs": 20}]
-    scores = mlp_module.validation_scores(settings, X, y, X_val, y_val, random_state=0)
+    scores = training.validation_scores(settings, X, y, X_val, y_val, random_state=0)
     model = MLP([2, 8, 2], random_state=0)
     model.fit(X, y, epochs=20, learning_rate=0.03, optimizer="adam", random_state=0)
     assert scores[0] == model.score(X_val, y_val)
     assert scores[1] == 0.0  # diverged
     with pytest.raises(ValueError, match=r"settings\[0\]"):
-        mlp_module.validation_scores([{"units": 3}], X, y, X_val, y_val)
+        training.validation_scores([{"units": 3}], X, y, X_val, y_val)
 
 
 def test_random_search_tries_more_learning_rates_than_grid_search_and_finds_a_better_one():
@@ -724,7 +725,7 @@ def test_random_search_tries_more_learning_rates_than_grid_search_and_finds_a_be
     sampled = list(ParameterSampler({"learning_rate": loguniform(1e-3, 1e-1),
                                      "l2": loguniform(1e-6, 1e-2)}, n_iter=9, random_state=0))
     common = {"hidden_layers": (16, 16), "epochs": 60}
-    scores = {name: mlp_module.validation_scores([{**s, **common} for s in settings], X, y,
+    scores = {name: training.validation_scores([{**s, **common} for s in settings], X, y,
                                                  X_val, y_val, random_state=0)
               for name, settings in (("grid", grid), ("random", sampled))}
     assert len({s["learning_rate"] for s in grid}) == 3
@@ -740,31 +741,31 @@ def test_chapter_6_parameter_counts(sizes, expected):
 
 
 @pytest.mark.parametrize("call, error, name", [
-    (lambda: mlp_module.learning_rate_at("linear", 0.1, 0, 10), ValueError, "schedule"),
-    (lambda: mlp_module.learning_rate_at("step", 0.1, 10, 10), ValueError, "epoch"),
-    (lambda: mlp_module.learning_rate_at(lambda t, T: -1.0, 0.1, 0, 10), ValueError, "schedule"),
+    (lambda: training.learning_rate_at("linear", 0.1, 0, 10), ValueError, "schedule"),
+    (lambda: training.learning_rate_at("step", 0.1, 10, 10), ValueError, "epoch"),
+    (lambda: training.learning_rate_at(lambda t, T: -1.0, 0.1, 0, 10), ValueError, "schedule"),
     (lambda: MLP([2, 2]).fit(X4, Y4, 1, 0.1, schedule="fast"), ValueError, "schedule"),
-    (lambda: mlp_module.jacobian_norms(0), ValueError, "depth"),
-    (lambda: mlp_module.jacobian_norms(3, residual="yes"), TypeError, "residual"),
-    (lambda: mlp_module.jacobian_norms(3, activation="step"), ValueError, "activation"),
-    (lambda: mlp_module.batch_norm([1.0, 2.0]), ValueError, "Z"),
-    (lambda: mlp_module.identical_hidden_units("model"), TypeError, "model"),
-    (lambda: mlp_module.jacobian_norms(40, activation="relu", weight_scale=1e30,
+    (lambda: training.jacobian_norms(0), ValueError, "depth"),
+    (lambda: training.jacobian_norms(3, residual="yes"), TypeError, "residual"),
+    (lambda: training.jacobian_norms(3, activation="step"), ValueError, "activation"),
+    (lambda: training.batch_norm([1.0, 2.0]), ValueError, "Z"),
+    (lambda: training.identical_hidden_units("model"), TypeError, "model"),
+    (lambda: training.jacobian_norms(40, activation="relu", weight_scale=1e30,
                                                random_state=0), ValueError,
      r"^weight_scale=1e\+30 is too large for depth=40: layer \d+ overflows float64"),
     # here the product of the Jacobians overflows (numpy's SVD failed on it)
-    (lambda: mlp_module.jacobian_norms(3500, activation="tanh", weight_scale=4.0,
+    (lambda: training.jacobian_norms(3500, activation="tanh", weight_scale=4.0,
                                                random_state=0), ValueError,
      r"^weight_scale=4.0 is too large for depth=3500"),
-    (lambda: mlp_module.validation_scores([{}], X4, Y4, X4[:, :1], Y4), ValueError,
+    (lambda: training.validation_scores([{}], X4, Y4, X4[:, :1], Y4), ValueError,
      "^X_val must have 2 features"),
-    (lambda: mlp_module.validation_scores([{}], X4, Y4, X4, [0, 1]), ValueError,
+    (lambda: training.validation_scores([{}], X4, Y4, X4, [0, 1]), ValueError,
      "^y_val has 2 labels but X_val has 4"),
-    (lambda: mlp_module.validation_scores([{}], X4, Y4, X4, [0, 1, 2, 1]), ValueError,
+    (lambda: training.validation_scores([{}], X4, Y4, X4, [0, 1, 2, 1]), ValueError,
      r"^y_val must contain 0 or 1, got \[2\]"),
-    (lambda: mlp_module.validation_scores([{}], X4, [0, 1], X4, Y4), ValueError,
+    (lambda: training.validation_scores([{}], X4, [0, 1], X4, Y4), ValueError,
      "^y_train has 2 labels but X_train has 4"),
-    (lambda: mlp_module.validation_scores([{}], X4, [0, 1, -1, 1], X4, Y4), ValueError,
+    (lambda: training.validation_scores([{}], X4, [0, 1, -1, 1], X4, Y4), ValueError,
      r"^y_train must contain 0 or 1, got \[-1\]"),
 ])
 def test_chapter_6_helpers_name_bad_arguments(call, error, name):

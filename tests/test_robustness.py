@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from nnkit import activations, backprop, datasets, dimensionality, grid, logic
-from nnkit.mlp import HIDDEN_ACTIVATIONS, MLP, gradient_check
+from nnkit.backprop import gradient_check
+from nnkit.layers import HIDDEN_ACTIVATIONS
+from nnkit.mlp import MLP
 from nnkit.perceptron import Perceptron, update
 
 NNKIT = Path(logic.__file__).resolve().parent

@@ -592,16 +592,6 @@ def test_few_label_benchmark_is_reproducible_and_leaves_the_backbone_alone():
         transfer.benchmark_table(a["accuracy"])
 
 
-def test_texture_statistics_by_hand():
-    checkerboard = (np.indices((4, 4)).sum(0) % 2).astype(float)
-    flat = np.full((4, 4), 0.25)
-    stripes = np.tile([0.0, 1.0], (4, 2)).T  # rows alternate: change only vertically
-    stats = transfer.texture_statistics(np.stack([checkerboard, flat, stripes]))
-    np.testing.assert_allclose(stats, [[0.5, 0.5, 1, 1], [0.25, 0, 0, 0], [0.5, 0.5, 0, 1]])
-    with pytest.raises(ValueError, match="patches"):
-        transfer.texture_statistics(np.zeros((4, 4)))
-
-
 def test_first_layer_filters():
     model = transfer.mnist_cnn(random_state=0)
     filters = transfer.first_layer_filters(model)
@@ -632,7 +622,7 @@ def test_chapter_textures_disjoint_halves_against_hand_made_statistics(efficient
             efficientnet, transfer.prepare_images(efficientnet, tiles, size=64))),
         "digits": transfer.LinearHead(transfer.extract_features(
             mnist, transfer.prepare_images(mnist, tiles))),
-        "hand": transfer.LinearHead(transfer.texture_statistics(tiles))},
+        "hand": transfer.LinearHead(datasets.texture_statistics(tiles))},
         labels_per_class=(1, 5), seeds=SEEDS, test=half == 1)
     got = means_and_sds(result, 2)
     (photos, photos_sd), (digits, _), (hand, hand_sd) = got["photos"], got["digits"], got["hand"]

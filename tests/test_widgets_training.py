@@ -6,7 +6,8 @@ import re
 import numpy as np
 import pytest
 
-from nnkit.mlp import MLP, identical_hidden_units
+from nnkit.mlp import MLP
+from nnkit.training import identical_hidden_units
 from nnkit.widgets import training
 
 

@@ -42,10 +42,10 @@ from torch import nn
 
 from nnkit._extras import install_hint
 from nnkit._validation import as_int, as_rng, check_choice
-from nnkit.torchkit import _check_module
+from nnkit.torchkit import check_module
 
 __all__ = ["PretrainedCNN", "SmallCNN", "load_pretrained_cnn", "weights_env_var", "mnist_cnn",
-           "save_weights", "SOURCES", "TORCHVISION_URLS"]
+           "init_like_he", "save_weights", "SOURCES", "TORCHVISION_URLS"]
 
 PRETRAINED_DIR = Path(__file__).resolve().parent
 MNIST_CNN_WEIGHTS = PRETRAINED_DIR / "mnist_cnn.pt"
@@ -115,8 +115,23 @@ class SmallCNN(nn.Module):
         return self.head(self.features(x))
 
 
-def _init_like_he(module, rng):
-    """He-uniform weights (bound sqrt(6 / fan_in)) and zero biases, drawn from ``rng``."""
+def init_like_he(module, rng):
+    """He-uniform weights (bound sqrt(6 / fan_in)) and zero biases, drawn from ``rng``.
+
+    Every ``Conv2d`` and ``Linear`` layer of ``module`` gets new parameters, in place.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    torch.nn.Module
+        ``module`` itself.
+
+    Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
+    """
     for layer in module.modules():
         if isinstance(layer, (nn.Conv2d, nn.Linear)):
             fan_in = layer.weight[0].numel()
@@ -149,7 +164,7 @@ def mnist_cnn(n_classes=10, random_state=None):
     rng = as_rng(random_state)
     with torch.device("meta"):  # no memory, no draws from torch's generator
         model = SmallCNN(n_classes)
-    return _init_like_he(model, rng)
+    return init_like_he(model, rng)
 
 
 # ---------------------------------------------------------------------------- weights files
@@ -179,7 +194,7 @@ def save_weights(model, path):
 
     Taught in: chapter 9, "Transfer learning" (chapters/09-transfer-learning).
     """
-    _check_module(model)
+    check_module(model)
     path = Path(path)
     torch.save({k: v.detach().clone() for k, v in model.state_dict().items()}, path)
     digest = _sha256(path)

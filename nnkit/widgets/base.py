@@ -33,6 +33,8 @@ import ipywidgets as widgets
 import matplotlib.figure
 import numpy as np
 
+from nnkit import plotting
+
 __all__ = ["DPI", "MIN_TEXT_PX", "figure_pixels", "figure_to_png", "pixels_to_png", "find_palette",
            "png_data_uri", "png_img", "BlitView", "live_html", "Explorer", "new_figure",
            "time_updates"]
@@ -40,10 +42,10 @@ __all__ = ["DPI", "MIN_TEXT_PX", "figure_pixels", "figure_to_png", "pixels_to_pn
 #: Resolution of the PNG images the widgets show (live and static).
 DPI = 80
 
-#: The smallest text a widget's figure may show, in CSS pixels at the size it is displayed
-#: (a widget's PNG is shown at its natural size: a font of ``pt`` points is
+#: The smallest text a widget's figure may show, in CSS pixels at the size it is displayed, the
+#: book's own limit (a widget's PNG is shown at its natural size: a font of ``pt`` points is
 #: ``pt * DPI / 72`` pixels, so 9 px needs at least 8.1 points).
-MIN_TEXT_PX = 9
+MIN_TEXT_PX = plotting.MIN_TEXT_PX
 
 
 def figure_pixels(fig, dpi=DPI, alpha=False):

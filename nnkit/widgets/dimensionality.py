@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from nnkit import dimensionality as dim
-from nnkit._validation import as_float, as_int
+from nnkit._validation import as_counts, as_float, as_int
 from nnkit.plotting import PALETTE
 from nnkit.widgets import base
 
@@ -74,9 +74,9 @@ def curse_curves(dims=DIMS, sample_sizes=SAMPLE_SIZES, irrelevant=IRRELEVANT, ra
     seed = as_int(random_state, "random_state", minimum=0)
     radius = as_float(radius, "radius", minimum=0.0, maximum=0.5, exclusive_minimum=True)
     log_fraction = dim.ball_volume_fraction(dims, radius, log=True)
-    dims = dim._as_counts(dims, "dims", minimum=1)
-    sizes = dim._as_counts(sample_sizes, "sample_sizes", minimum=3)
-    counts = dim._as_counts(irrelevant, "irrelevant", minimum=0)
+    dims = as_counts(dims, "dims", minimum=1)
+    sizes = as_counts(sample_sizes, "sample_sizes", minimum=3)
+    counts = as_counts(irrelevant, "irrelevant", minimum=0)
     ratio = np.array([dim.distance_concentration(dims, n_samples=n, random_state=seed + i)["ratio"]
                       for i, n in enumerate(sizes)])
     accuracy = np.array([dim.accuracy_vs_irrelevant_features(

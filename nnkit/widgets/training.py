@@ -26,8 +26,9 @@ from matplotlib.colors import LinearSegmentedColormap
 
 from nnkit import datasets
 from nnkit._validation import as_int, check_choice
-from nnkit.mlp import MLP, OPTIMIZERS, identical_hidden_units
+from nnkit.mlp import MLP
 from nnkit.plotting import MARKERS, PALETTE
+from nnkit.training import OPTIMIZERS, identical_hidden_units
 from nnkit.widgets import base
 
 __all__ = ["STEPS_PER_UPDATE", "VANISHING_RATIO", "DIVERGENCE_FACTOR", "STUCK_EPOCHS",
@@ -297,7 +298,7 @@ class TrainingView:
         max_epochs = as_int(max_epochs, "max_epochs", minimum=EPOCH_STEP)
         X, y = spiral_data()
         fig, (ax_regions, ax_loss, ax_grad) = base.new_figure(width=8.4, height=2.6, ncols=3)
-        fig.subplots_adjust(left=0.075, right=0.985, bottom=0.19, top=0.9, wspace=0.42)
+        fig.subplots_adjust(left=0.085, right=0.985, bottom=0.19, top=0.9, wspace=0.42)
         # P(class 1) → colour by a lookup table, so the image gets ready RGBA bytes (no colormap
         # and normalisation work per update)
         cmap = LinearSegmentedColormap.from_list("p_class_1",
