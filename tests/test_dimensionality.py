@@ -410,3 +410,91 @@ def test_no_random_point_lands_in_the_20_dimensional_ball():
     assert estimate["fraction"][-1] == 0 and exact[-1] * 100_000 < 0.01
     assert np.all(np.abs(estimate["fraction"][:-1] - exact[:-1]) <= 4 * estimate["stderr"][:-1] + 1e-12)
     assert exact[4] < 0.003  # "only 0.25% within half an edge in 10 dimensions"
+
+
+# --- chapter 1's claims over seeds: the numbers its prose states --------------------------
+
+def test_chapter_spurious_pattern_over_seeds_0_to_4():
+    """The first example repeated: the best of 500 noise features is strong on 20 records and
+    vanishes on 1000 new ones, at every seed."""
+    best, new = [], []
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        X, y = rng.standard_normal((20, 500)), rng.standard_normal(20)
+        r = dim.correlations(X, y)
+        j = np.argmax(np.abs(r))
+        X_new, y_new = rng.standard_normal((1000, 500)), rng.standard_normal(1000)
+        best.append(abs(r[j]))
+        new.append(abs(dim.correlations(X_new[:, [j]], y_new)[0]))
+    assert (round(min(best), 2), round(max(best), 2), round(max(new), 2)) == (0.6, 0.74, 0.04)
+    assert min(best) > 10 * max(new)
+
+
+def test_chapter_numbers_that_need_no_seed_and_the_distance_ratio_over_seeds():
+    expected = dim.ball_volume_fraction([20])[0] * 100_000  # points expected in the 20-d ball
+    assert round(float(expected), 4) == 0.0025
+    ratios = np.array([dim.distance_concentration([2, 1000], n_samples=100, random_state=seed)
+                       ["ratio"] for seed in range(5)])
+    assert (round(ratios[:, 0].min()), round(ratios[:, 0].max())) == (70, 557)
+    assert (round(ratios[:, 1].min(), 2), round(ratios[:, 1].max(), 2)) == (1.14, 1.16)
+    assert ratios[:, 0].min() > 50 * (ratios[:, 1].max() - 1)  # the squeeze holds at every seed
+
+
+def test_chapter_knn_accuracy_falls_with_noise_features_beyond_its_spread():
+    counts = [0, 1, 2, 5, 10, 20, 50, 100, 200]
+    result = dim.accuracy_vs_irrelevant_features(counts, n_samples=200, random_state=0)
+    mean, sd = result["mean"][[0, 4, 8]], result["std"][[0, 4, 8]]
+    assert np.round(mean, 3).tolist() == [0.948, 0.734, 0.53]
+    assert np.round(sd, 3).tolist() == [0.012, 0.02, 0.086]
+    assert mean[0] - sd[0] > mean[1] + sd[1]  # the fall is larger than the spread
+    assert abs(mean[2] - 0.5) < sd[2]  # "within its spread, no better than tossing a coin"
+    assert np.all(result["accuracy"][0] > result["accuracy"][4])  # at every one of the 5 data sets
+
+
+def test_chapter_largest_spurious_correlation_mean_and_spread_over_10_draws():
+    n_features = [1, 3, 10, 30, 100, 300, 1000]
+    rng = np.random.default_rng(0)
+    draws = np.array([dim.max_spurious_correlation(50, n_features, n_repeats=1, random_state=rng)
+                      for _ in range(10)])
+    # the 10 single draws are exactly the 10 repeats the averaged call makes
+    np.testing.assert_allclose(draws.mean(axis=0),
+                               dim.max_spurious_correlation(50, n_features, random_state=0))
+    mean, sd = draws.mean(axis=0), draws.std(axis=0)
+    assert (round(mean[0], 2), round(sd[0], 2), round(mean[-1], 2), round(sd[-1], 2)) == (
+        0.08, 0.08, 0.46, 0.02)
+    assert draws[:, -1].min() > draws[:, 0].mean() + 2 * sd[0]  # every draw of 1000 beats one
+
+
+def test_chapter_feature_selection_over_seeds_0_to_4():
+    found, all_52, best_2 = [], [], []
+    for seed in range(5):
+        X, y, relevant = datasets.make_signal_and_noise(400, n_relevant=2, n_irrelevant=50,
+                                                        random_state=seed)
+        # reference: the two largest |r| on the training half, with numpy's corrcoef
+        train = slice(0, 200)
+        scores = [abs(np.corrcoef(X[train, j], y[train])[0, 1]) for j in range(X.shape[1])]
+        chosen = np.argsort(scores)[-2:]
+        found.append(set(chosen) == set(relevant))
+        knn = KNeighborsClassifier(1)
+        all_52.append(knn.fit(X[:200], y[:200]).score(X[200:], y[200:]))
+        best_2.append(knn.fit(X[:200, chosen], y[:200]).score(X[200:, chosen], y[200:]))
+    assert sum(found) == 5
+    assert (round(np.mean(all_52), 3), round(np.std(all_52), 3)) == (0.614, 0.014)
+    assert (round(np.mean(best_2), 3), round(np.std(best_2), 3)) == (0.968, 0.007)
+    assert min(best_2) > max(all_52) + 0.3
+
+
+def test_chapter_shuffles_over_seeds_0_to_4():
+    t, wave = datasets.make_sound_wave(duration=0.01, sample_rate=8000, frequencies=[440, 660],
+                                       amplitudes=[1.0, 0.5])
+    image = datasets.load_image("camera")[::4, ::4]
+
+    def lag_one(values):  # reference: numpy's correlation of every value with its right neighbour
+        values = np.atleast_2d(values)
+        return np.corrcoef(values[:, :-1].ravel(), values[:, 1:].ravel())[0, 1]
+
+    audio = [lag_one(dim.shuffle_positions(wave, random_state=seed)[0]) for seed in range(5)]
+    pictures = [lag_one(dim.shuffle_positions(image, random_state=seed)[0]) for seed in range(5)]
+    assert (round(min(audio), 2), round(max(audio), 2)) == (-0.22, 0.18)
+    assert round(max(np.abs(pictures)), 2) == 0.01
+    assert lag_one(wave) > 3 * max(np.abs(audio))  # "none comes near the wave's"

@@ -260,3 +260,14 @@ def test_feature_maps_match_conv2d_and_follow_the_pattern():
 def test_new_bad_input_names_the_argument(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_chapter_rule_on_and_and_xor_over_seeds_0_to_4():
+    """Chapter 3: from zero weights, AND stops after 7 to 15 epochs (seed 0: 15); XOR never."""
+    X, y_and = datasets.logic_table("AND")
+    y_xor = datasets.logic_table("XOR")[1]
+    epochs = [len(Perceptron.zeros(2).fit(X, y_and, max_epochs=200, random_state=s).errors_)
+              for s in range(5)]
+    assert epochs[0] == 15 and (min(epochs), max(epochs)) == (7, 15)
+    assert not any(Perceptron.zeros(2).fit(X, y_xor, max_epochs=200, random_state=s).converged_
+                   for s in range(5))

@@ -296,3 +296,38 @@ def test_a_layer_of_ten_perceptrons_on_784_inputs_has_7850_weights():
 def test_new_functions_name_bad_arguments(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_chapter_runs_over_seeds_0_to_4():
+    """The numbers chapter 2 states for seeds 0-4: the separable points always end with every
+    point right after a varying number of updates; XOR never stops."""
+    X, y = datasets.make_linearly_separable(n_samples=100, margin=0.02, random_state=3)
+    runs = [Perceptron.random(2, random_state=s).fit(X, y, max_epochs=100, random_state=s)
+            for s in range(5)]
+    assert all(p.converged_ and np.array_equal(p.predict(X), y) for p in runs)
+    epochs, updates = [len(p.errors_) for p in runs], [sum(p.errors_) for p in runs]
+    assert (min(epochs), max(epochs), min(updates), max(updates)) == (3, 12, 24, 57)
+    X, y = datasets.logic_table("XOR")
+    runs = [Perceptron.random(2, random_state=s).fit(X, y, max_epochs=1000, random_state=s)
+            for s in range(5)]
+    assert not any(p.converged_ for p in runs)
+    updates = [sum(p.errors_) for p in runs]
+    assert (min(updates), max(updates)) == (1559, 2219)
+
+
+def test_chapter_random_search_over_seeds_0_to_4():
+    """Chapter 2's search of 100,000 random weight vectors, scored here with plain numpy."""
+    X_xor, y_xor = datasets.logic_table("XOR")
+    X_or, y_or = datasets.logic_table("OR")
+
+    def fires(W, X):  # each row of W = (w0, w1, w2) on each point of X: 1 where z >= 0
+        return (W[:, :1] + W[:, 1:] @ X.T >= 0).astype(int)
+
+    best_xor, or_shares = [], []
+    for seed in range(5):
+        W = np.random.default_rng(seed).normal(size=(100_000, 3))
+        best_xor.append(np.mean(fires(W, X_xor) == y_xor, axis=1).max())
+        or_shares.append(np.mean(np.all(fires(W, X_or) == y_or, axis=1)))
+    assert max(best_xor) == 0.75 and min(best_xor) == 0.75
+    assert round(or_shares[0], 3) == 0.042
+    assert (round(min(or_shares), 3), round(max(or_shares), 3)) == (0.041, 0.043)
