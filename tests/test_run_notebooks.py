@@ -8,6 +8,9 @@
   pages (`html` fixture: builds the whole book);
 - nnkit's widgets and progress bars work with Colab's widget stack (ipywidgets 7.7.1, ipykernel
   6.17.1, Python 3.13), in a second environment (skipped, saying how to make it, if absent);
+- every notebook for running runs there offline, with torch 2.11, without an error or a stderr
+  box, its widgets complete in the saved widget state and its progress bars closed (minutes:
+  only with NNKIT_COLAB_CHAPTERS=1);
 - the exercises' export cell shows no false alarm (.ci/quiet_export.py).
 """
 import html as html_lib
@@ -302,9 +305,9 @@ def test_links_citations_and_numbers_match_the_built_pages(html):
 
 COLAB_PYTHON = Path(os.environ.get("NNKIT_COLAB_PYTHON", "/tmp/ipyw7/bin/python"))
 MAKE_COLAB_ENV = (
-    "python3.13 -m venv /tmp/ipyw7 && /tmp/ipyw7/bin/pip install 'ipywidgets==7.7.1' "
-    "'ipykernel==6.17.1' numpy scipy matplotlib tqdm scikit-learn scikit-image mlxtend myst-nb "
-    "nbclient && /tmp/ipyw7/bin/pip install --no-deps -e . (or set NNKIT_COLAB_PYTHON)")
+    f".ci/colab_env.sh {COLAB_PYTHON.parents[1]} (Python 3.13 with Colab's ipywidgets 7.7.1, "
+    "ipykernel 6.17.1 and torch 2.11, nnkit with the extras the chapters install, nbclient; "
+    "or set NNKIT_COLAB_PYTHON)")
 colab_env = pytest.mark.skipif(
     not COLAB_PYTHON.exists(),
     reason=f"no environment with Colab's widget stack at {COLAB_PYTHON}; make it with: "
@@ -417,6 +420,123 @@ def test_progress_bars_end_with_their_final_line_with_ipywidgets_7():
     assert [d.get("text/plain", "") for d in shown] == [
         "perceptron rule: converged after 1 epoch", "training: 5/5 epochs, loss 0.671"]
     assert not any("application/vnd.jupyter.widget-view+json" in d for d in shown)
+
+
+# --- every notebook for running, run as on Colab (the same second environment) --------------
+
+def _why_not_run_chapters():
+    """Why the chapters are not run in the Colab-like environment now (a skip reason), or ""."""
+    how = ("NNKIT_COLAB_CHAPTERS=1 .venv/bin/pytest -n 0 tests/test_run_notebooks.py -k "
+           "colab_env_offline (15 to 30 minutes on two cores)")
+    if os.environ.get("NNKIT_COLAB_CHAPTERS") != "1":
+        return f"runs every chapters/run notebook in the Colab-like environment; run it with: {how}"
+    if not COLAB_PYTHON.exists():
+        return f"no environment with Colab's widget stack at {COLAB_PYTHON}; make it with: " + (
+            MAKE_COLAB_ENV)
+    has_torch = subprocess.run(
+        [str(COLAB_PYTHON), "-c", "import importlib.util, sys; "
+         "sys.exit(importlib.util.find_spec('torch') is None)"], timeout=120)
+    if has_torch.returncode != 0:
+        return f"no torch in the Colab-like environment at {COLAB_PYTHON}; remake it with: " + (
+            MAKE_COLAB_ENV)
+    return ""
+
+
+WHY_NOT_CHAPTERS = _why_not_run_chapters()
+colab_chapters = pytest.mark.skipif(bool(WHY_NOT_CHAPTERS), reason=WHY_NOT_CHAPTERS)
+
+NOTEBOOK_RUNNER = '''
+import platform, sys, nbformat
+from nbclient import NotebookClient
+source, target, cwd = sys.argv[1:]
+nb = nbformat.read(source, as_version=4)
+print("runner python", platform.python_version(), flush=True)
+try:  # top to bottom, stopping at the first error, as "Run all" does
+    NotebookClient(nb, timeout=900, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": cwd}}).execute()
+finally:
+    nbformat.write(nb, target)
+'''
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+TQDM_BAR = re.compile(r"\d+%\|")  # a tqdm bar as text ("  0%|          | 0/50"): never closed
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run_notebook_in_colab_env(path, tmp_path):
+    """Execute ``path`` offline in a kernel of the Colab-like environment, in an empty working
+    folder (as Colab's /content): the executed notebook, and what the runner printed."""
+    content = tmp_path / "content"
+    content.mkdir()
+    target = tmp_path / path.name
+    done = subprocess.run(
+        [str(ROOT / ".ci" / "offline"), str(COLAB_PYTHON), "-c", NOTEBOOK_RUNNER, str(path),
+         str(target), str(content)],
+        capture_output=True, text=True, timeout=1800, cwd=content,
+        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+    assert target.exists(), done.stderr[-3000:]
+    return read(target), done
+
+
+def unrendered(model_id, models):
+    """The ids of the models a view of ``model_id`` needs (itself, its children, layouts,
+    styles, ...) that the notebook's widget state lacks: what a front end could not draw."""
+    missing, seen, todo = [], set(), [model_id]
+    while todo:
+        mid = todo.pop()
+        if mid in seen:
+            continue
+        seen.add(mid)
+        if mid not in models:
+            missing.append(mid)
+            continue
+        todo += re.findall(r"IPY_MODEL_(\w+)", json.dumps(models[mid]["state"]))
+    return missing
+
+
+def widget_calls(nb):
+    """How many code cells call a widget builder imported from nnkit.widgets."""
+    sources = [text(c) for c in nb["cells"] if c["cell_type"] == "code"]
+    names = {n.strip() for s in sources
+             for group in re.findall(r"^from nnkit\.widgets\.\w+ import (.+)$", s, re.M)
+             for n in group.split(",")}
+    return sum(any(re.search(rf"^(?!from )[^#\n]*\b{n}\(", s, re.M) for n in names)
+               for s in sources)
+
+
+@colab_chapters
+@pytest.mark.parametrize("path", sorted(RUN.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_run_notebook_runs_in_the_colab_env_offline_and_its_widgets_render(path, tmp_path):
+    """Python 3.13, ipywidgets 7.7.1, ipykernel 6.17.1, torch 2.11, no network: no error, no
+    stderr box, every widget view complete in the saved widget state, every bar closed."""
+    nb, done = run_notebook_in_colab_env(path, tmp_path)
+    models = nb["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    problems, views = [], 0
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
+            where = f"{path.name}, cell {cell['id']}"
+            data = out.get("data", {})
+            if out["output_type"] == "error":
+                trace = ANSI.sub("", "\n".join(out["traceback"][-3:]))
+                problems.append(f"{where}: {out['ename']}: {out['evalue']}\n{trace}")
+            elif out["output_type"] == "stream" and out["name"] == "stderr":
+                printed = out["text"]
+                printed = "".join(printed) if isinstance(printed, list) else printed
+                problems.append(f"{where}: a stderr box: {printed[:500]}")
+            if WIDGET_VIEW in data:
+                views += 1
+                missing = unrendered(data[WIDGET_VIEW]["model_id"], models)
+                if missing:
+                    problems.append(f"{where}: a widget whose models {missing} are not in the state")
+            plain = data.get("text/plain", "")
+            plain = "".join(plain) if isinstance(plain, list) else plain
+            if TQDM_BAR.search(plain):
+                problems.append(f"{where}: a progress bar left as {plain!r}")
+    assert not problems, "\n\n".join(problems)
+    assert done.returncode == 0, done.stderr[-3000:]
+    python = re.search(r"runner python (\S+)", done.stdout).group(1)
+    assert nb["metadata"]["language_info"]["version"] == python, "the kernel is not the env's"
+    assert views >= widget_calls(nb), f"{views} widget views for {widget_calls(nb)} calls"
 
 
 # --- the exercises' export cell --------------------------------------------------------------
