@@ -18,8 +18,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-import yaml
+# One BLAS/OpenMP thread per process, set before numpy or torch start theirs: pytest-xdist already
+# runs a process per core and the notebook kernels run side by side, so a second thread each
+# would oversubscribe the cores, and OpenBLAS's idle threads spin instead of sleeping (on a busy
+# 2-core machine one training test took 134 s of CPU with two threads, 14 s with one). Results do
+# not depend on it: the notebooks print rounded numbers. Set the variables yourself to override.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+# for a BLAS that a plugin loaded before this file (subprocesses read the variables above)
+threadpool_limits(int(os.environ["OPENBLAS_NUM_THREADS"]))
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
