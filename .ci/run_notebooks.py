@@ -106,6 +106,15 @@ def labels():
 
 
 @cache
+def glossary_terms():
+    """The terms of glossary.md as written there, by their lower-case form (Sphinx matches a
+    {term} case-insensitively, but builds the anchor from the term as the glossary writes it)."""
+    block = re.search(r"```\{glossary\}\n(.*?)```", (ROOT / "glossary.md").read_text(), re.S)
+    return {term.lower(): term
+            for term in re.findall(r"^(\S[^\n]*)\n(?= )", block.group(1), re.M)}
+
+
+@cache
 def bibliography():
     return parse_file(str(ROOT / "references.bib")).entries
 
@@ -197,7 +206,9 @@ def render_role(match, docname, glue):
         return cite(name, content)
     if name == "term":
         text, term = split_title(content)
-        anchor = "term-" + re.sub(r"[^\w.]+", "-", term).strip("-")
+        if term.lower() not in glossary_terms():
+            raise MystError(f"{docname}: {{term}} {term!r} is not in the glossary")
+        anchor = "term-" + re.sub(r"[^\w.]+", "-", glossary_terms()[term.lower()]).strip("-")
         return f"[{text or term}]({SITE}glossary.html#{anchor})"
     if name in ("py:func", "py:meth", "py:class", "py:mod", "py:data", "py:attr", "py:exc",
                 "py:obj"):
