@@ -18,10 +18,10 @@ The texture tiles and their four hand-made statistics, the baseline that chapter
 learned features with, are data: :func:`nnkit.datasets.load_texture_tiles` and
 :func:`nnkit.datasets.texture_statistics`.
 
-Two neighbours hold the rest, and their names are importable from here as well:
-``nnkit.pretrained`` finds the pretrained network offline (``load_pretrained_cnn``, with the
-order of sources it tries, and ``mnist_cnn``, the small CNN nnkit ships pretrained on MNIST-5k),
-and ``nnkit.torchkit`` trains it (``train``, ``predict``, ``score``, ``count_parameters``).
+Two neighbours hold the rest: ``nnkit.pretrained`` finds the pretrained network offline
+(``load_pretrained_cnn``, with the order of sources it tries, and ``mnist_cnn``, the small CNN
+nnkit ships pretrained on MNIST-5k), and ``nnkit.torchkit`` trains it (``train``, ``predict``,
+``score``, ``count_parameters``).
 
 All torch computations here run on one CPU thread (and restore the caller's setting,
 :func:`nnkit.torchkit.threads`): the networks and batches are small, a second thread gains
@@ -49,25 +49,8 @@ from nnkit._validation import (
     as_rng,
     check_choice,
 )
-from nnkit.pretrained import (  # noqa: F401  (names the chapter and exercises use from here)
-    PretrainedCNN,
-    SmallCNN,
-    init_like_he,
-    load_pretrained_cnn,
-    mnist_cnn,
-    save_weights,
-    weights_env_var,
-)
-from nnkit.torchkit import (  # noqa: F401  (names the chapter and exercises use from here)
-    batch_logits,
-    check_module,
-    count_parameters,
-    float_tensor,
-    predict,
-    score,
-    threads,
-    train,
-)
+from nnkit.pretrained import PretrainedCNN, init_like_he
+from nnkit.torchkit import batch_logits, check_module, float_tensor, score, threads, train
 
 __all__ = [
     "prepare_images", "classify", "first_layer_filters", "freeze", "replace_head",

