@@ -427,7 +427,7 @@ def test_progress_bars_end_with_their_final_line_with_ipywidgets_7():
 def _why_not_run_chapters():
     """Why the chapters are not run in the Colab-like environment now (a skip reason), or ""."""
     how = ("NNKIT_COLAB_CHAPTERS=1 .venv/bin/pytest -n 0 tests/test_run_notebooks.py -k "
-           "colab_env_offline (15 to 30 minutes on two cores)")
+           "colab_env_offline (about 5 minutes on two cores)")
     if os.environ.get("NNKIT_COLAB_CHAPTERS") != "1":
         return f"runs every chapters/run notebook in the Colab-like environment; run it with: {how}"
     if not COLAB_PYTHON.exists():
