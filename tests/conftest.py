@@ -10,8 +10,11 @@ Each chapter notebook is executed once per test session, into a jupyter-cache of
 
 Under pytest-xdist every worker has its own session fixtures, so the tests that use them are kept on
 one worker (`xdist_group`, see pytest_collection_modifyitems): the book group and the exercises
-group each run once, side by side with the unit tests.
+group each run once, side by side with the unit tests. The notebook runs and the book build are
+also made once per run for all workers (`_once`, a file lock), so that a few slow tests of the
+built book (LATE) can run at the end on whichever worker is free.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -39,17 +42,30 @@ CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
 # above the slowest cell, which takes seconds).
 CELL_TIMEOUT = 900
 
-# Session fixtures whose tests must share one xdist worker, and the group each belongs to.
+# Session fixtures whose tests share one xdist worker, and the group each belongs to.
 GROUPS = {"notebook_cache": "book", "html": "book", "generated": "exercises"}
+# Tests of the built book that run last, in a group of their own, on whichever worker is free
+# by then: they read the same build (see `_once`), so the book worker's long queue is shortened
+# while the other worker, done with the exercises and the unit tests, would otherwise idle.
+LATE = {"book-late": ("tests/test_accessibility.py::test_no_page_has_a_serious_or_critical_axe_"
+                      "violation[dark]", "tests/test_screens.py::")}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's hook turns the marks into groups
 def pytest_collection_modifyitems(config, items):
+    late = []
     for item in items:
+        group = next((g for g, prefixes in LATE.items()
+                      if any(item.nodeid.startswith(p) for p in prefixes)), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+            late.append(item)
+            continue
         for fixture, group in GROUPS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.xdist_group(group))
                 break
+    items[:] = [item for item in items if item not in late] + late
 
 
 def pytest_xdist_node_collection_finished(node, ids):
@@ -84,13 +100,52 @@ def _execute(cache_path, notebooks):
     return cache, result
 
 
+def _shared_root(tmp_path_factory):
+    """The run's temporary root, shared by all xdist workers (a worker's own is pytest-N/popen-gwK;
+    without xdist it is pytest-N itself)."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+def _once(tmp_path_factory, name, make):
+    """``make(folder)`` once per test run, however many xdist workers ask for it.
+
+    The first worker to ask makes it in ``folder``, a folder of the run's temporary root that all
+    workers share, under a file lock; a worker that asks later waits for the lock and reuses what
+    was made (or fails with the same error). ``make`` returns a JSON-able value, returned here.
+    """
+    from filelock import FileLock
+
+    root = _shared_root(tmp_path_factory)
+    folder, record = root / name, root / f"{name}.json"
+    with FileLock(str(root / f"{name}.lock")):
+        if not record.exists():
+            folder.mkdir()
+            try:
+                record.write_text(json.dumps({"value": make(folder)}))
+            except BaseException as error:
+                record.write_text(json.dumps({"error": f"{type(error).__name__}: {error}"}))
+                raise
+    made = json.loads(record.read_text())
+    if "error" in made:
+        pytest.fail(f"{name} failed in another worker of this run: {made['error']}")
+    return made["value"]
+
+
 @pytest.fixture(scope="session")
 def notebook_cache(tmp_path_factory):
     """The chapter notebooks, executed once: (jupyter-cache, {path: traceback or None})."""
-    cache, result = _execute(tmp_path_factory.mktemp("jupyter_cache") / "cache", CHAPTERS)
-    failed = {record.uri: record.traceback for record in cache.list_project_records()
-              if record.traceback}
-    assert set(result.succeeded) | set(failed) == {str(p) for p in CHAPTERS}, result
+    from jupyter_cache import get_cache
+
+    def execute(folder):
+        cache, result = _execute(folder / "cache", CHAPTERS)
+        failed = {record.uri: record.traceback for record in cache.list_project_records()
+                  if record.traceback}
+        assert set(result.succeeded) | set(failed) == {str(p) for p in CHAPTERS}, result
+        return failed
+
+    failed = _once(tmp_path_factory, "jupyter_cache", execute)
+    cache = get_cache(str(_shared_root(tmp_path_factory) / "jupyter_cache" / "cache"))
     return cache, {path: failed.get(str(path)) for path in CHAPTERS}
 
 
@@ -116,18 +171,21 @@ def html(tmp_path_factory, notebook_cache):
     session has not already run (a notebook that failed there is run again and fails the build).
     """
     cache, _ = notebook_cache
-    out = tmp_path_factory.mktemp("book")
-    config_path = out / "_config.yml"
-    config_path.write_text(yaml.safe_dump(book_config(cache.path), sort_keys=False))
-    jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
-    result = subprocess.run(
-        [jupyter_book, "build", "--warningiserror", "--nitpick", "--keep-going", "--all",
-         "--config", str(config_path), "--path-output", str(out), str(ROOT)],
-        capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    rerun = [p.name for p in CHAPTERS if f"{p}: Using cached notebook" not in result.stdout]
-    assert not rerun, f"the build ran notebooks again instead of the session's runs: {rerun}"
-    return out / "_build" / "html"
+
+    def build(out):
+        config_path = out / "_config.yml"
+        config_path.write_text(yaml.safe_dump(book_config(cache.path), sort_keys=False))
+        jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
+        result = subprocess.run(
+            [jupyter_book, "build", "--warningiserror", "--nitpick", "--keep-going", "--all",
+             "--config", str(config_path), "--path-output", str(out), str(ROOT)],
+            capture_output=True, text=True, timeout=1800)
+        assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+        rerun = [p.name for p in CHAPTERS if f"{p}: Using cached notebook" not in result.stdout]
+        assert not rerun, f"the build ran notebooks again instead of the session's runs: {rerun}"
+        return str(out / "_build" / "html")
+
+    return Path(_once(tmp_path_factory, "book", build))
 
 
 @pytest.fixture(scope="module")
