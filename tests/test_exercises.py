@@ -199,13 +199,24 @@ def _with_limit(zip_path, limit, target):
     return target
 
 
+# A kernel's TCP ports are picked free by its launcher and bound by the kernel a moment later; with
+# a dozen gradings starting kernels at once another process can take a port in between, and the
+# kernel dies at start ("Address already in use", then "Kernel died before replying to
+# kernel_info": seen once in a full run). Only that start-up race is retried.
+PORT_RACE = "zmq.error.ZMQError: Address already in use"
+ATTEMPTS = 3
+
+
 def _run_grader(submission, zip_path, core=None):
     out = submission.parent / "results.json"
     pin = [] if core is None else [str(core)]
-    proc = subprocess.run(
-        [sys.executable, "-c", GRADER, str(submission), str(zip_path), str(out), *pin],
-        capture_output=True, text=True, timeout=GRADE_TIMEOUT, cwd=submission.parent,
-    )
+    for _ in range(ATTEMPTS):
+        proc = subprocess.run(
+            [sys.executable, "-c", GRADER, str(submission), str(zip_path), str(out), *pin],
+            capture_output=True, text=True, timeout=GRADE_TIMEOUT, cwd=submission.parent,
+        )
+        if proc.returncode == 0 or PORT_RACE not in proc.stderr:
+            break
     if proc.returncode != 0 or not out.exists():
         return {"error": f"grading crashed (status {proc.returncode}):\n{proc.stderr[-3000:]}"}
     return json.loads(out.read_text())
