@@ -27,6 +27,7 @@ from nnkit._validation import as_float, as_int, as_labels, as_samples
 
 __all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "BOOK_STYLE", "COLUMN_PX", "MIN_TEXT_PX",
            "TEXT_RECORD", "use_style", "class_colors", "smallest_text_pt", "smallest_text_px",
+           "text_px_in_column", "png_size",
            "record_text_sizes", "legible_width", "panels", "plot_points", "plot_decision_regions",
            "plot_history"]
 
@@ -201,17 +202,58 @@ def smallest_text_pt(fig):
     return float(min(recorder.sizes)) if recorder.sizes else None
 
 
-def _in_column(text_px, width_px, column_px):
-    """Text of ``text_px`` in an image ``width_px`` wide, once the image fits the column."""
+def text_px_in_column(text_px, width_px, column_px=COLUMN_PX):
+    """Text of ``text_px`` CSS pixels in an image ``width_px`` wide, once the image fits the column.
+
+    An image wider than the column is shrunk to it, its text with it; a narrower one is shown
+    at its own size, never enlarged. tests/test_figure_text.py applies it to the records
+    :func:`record_text_sizes` leaves in the chapters' outputs.
+
+    Parameters
+    ----------
+    text_px : float
+        The text's size in the image, in pixels.
+    width_px : float
+        The image's width in pixels.
+    column_px : float, default COLUMN_PX
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(text_px_in_column(12.5, 1311), 1)  # 9-pt text at 100 dpi in a 1311-px image
+    6.6
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), with :func:`use_style`.
+    """
+    text_px = as_float(text_px, "text_px", minimum=0)
+    width_px = as_float(width_px, "width_px", minimum=0, exclusive_minimum=True)
+    column_px = as_float(column_px, "column_px", minimum=0, exclusive_minimum=True)
     return text_px * min(1.0, column_px / width_px)
 
 
-def _png_size(data):
-    """(width, height) in pixels of PNG ``data`` (bytes, or base64 text as Jupyter stores it)."""
+def png_size(data):
+    """(width, height) in pixels of a PNG image.
+
+    Parameters
+    ----------
+    data : bytes or str
+        The PNG file's bytes, or their base64 text as a notebook output stores them.
+
+    Returns
+    -------
+    (int, int)
+
+    Taught in: chapter 1, "Patterns, structure and the curse of dimensionality"
+    (chapters/01-patterns-and-dimensionality), with :func:`use_style`.
+    """
     if isinstance(data, str):
         data = base64.b64decode(data[:44])
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("not a PNG image")
+    if not isinstance(data, bytes) or data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("data must be a PNG image (bytes, or base64 text)")
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
@@ -258,8 +300,8 @@ def smallest_text_px(fig, column_px=COLUMN_PX):
         return None
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight")
-    width_px, _ = _png_size(buffer.getvalue())
-    return _in_column(points * fig.dpi / 72, width_px, column_px)
+    width_px, _ = png_size(buffer.getvalue())
+    return text_px_in_column(points * fig.dpi / 72, width_px, column_px)
 
 
 def legible_width(smallest_pt=None, column_px=COLUMN_PX, min_px=MIN_TEXT_PX):
@@ -383,7 +425,7 @@ def record_text_sizes(png_formatter):
             return None
         data, metadata = result if isinstance(result, tuple) else (result, {})
         points = smallest_text_pt(fig)
-        width_px = metadata.get("width") or _png_size(data)[0]  # retina PNGs give their size
+        width_px = metadata.get("width") or png_size(data)[0]  # retina PNGs give their size
         record = {"smallest_pt": None if points is None else round(points, 2),
                   "text_px": None if points is None else round(points * fig.dpi / 72, 2),
                   "width_px": int(width_px)}

@@ -11,7 +11,6 @@ test_notebooks.py do not compare). These tests read the saved chapters, so they 
 book build nor a run: `make notebooks NB=chapters/NN-name.ipynb` refreshes a chapter's records
 after its figures change.
 """
-import base64
 import json
 from pathlib import Path
 
@@ -23,13 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
 
 
-def png_width(data):
-    """Width in pixels of a PNG stored as base64 text."""
-    head = base64.b64decode(data[:44])
-    assert head[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    return int.from_bytes(head[16:20], "big")
-
-
 def figures(path):
     """(cell index, PNG output data, its metadata) of every figure a chapter shows."""
     notebook = json.loads(path.read_text())
@@ -39,9 +31,9 @@ def figures(path):
                 yield index, output["data"]["image/png"], output.get("metadata", {})
 
 
-def shown_px(record, column_px=plotting.COLUMN_PX):
+def shown_px(record):
     """The record's smallest text in CSS pixels once the image fits the column."""
-    return record["text_px"] * min(1.0, column_px / record["width_px"])
+    return plotting.text_px_in_column(record["text_px"], record["width_px"])
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
@@ -51,8 +43,8 @@ def test_every_figure_records_its_text_size(path):
         record = metadata.get("image/png", {}).get(plotting.TEXT_RECORD)
         if record is None:
             missing.append(index)
-        elif record["width_px"] != metadata["image/png"].get("width", png_width(data)):
-            wrong.append(f"cell {index}: record {record['width_px']} px, image {png_width(data)}")
+        elif record["width_px"] != metadata["image/png"].get("width", plotting.png_size(data)[0]):
+            wrong.append(f"cell {index}: record {record['width_px']} px, image {plotting.png_size(data)[0]}")
     assert not missing, (f"{path.name}: figures without a text-size record in cells {missing}: "
                          "call plotting.use_style() before plotting and re-run `make notebooks "
                          f"NB=chapters/{path.name}`")

@@ -55,6 +55,8 @@ def test_plot_history_draws_training_and_validation_curves():
     (lambda: plotting.panels(0), "n_panels"),
     (lambda: plotting.panels(3, panel_size=(2,)), "panel_size"),
     (lambda: plotting.record_text_sizes(None), "png_formatter"),
+    (lambda: plotting.text_px_in_column(9, width_px=0), "width_px"),
+    (lambda: plotting.png_size(b"GIF89a" + bytes(30)), "PNG"),
 ])
 def test_bad_arguments_are_named(call, message):
     with pytest.raises((TypeError, ValueError), match=message):
@@ -131,7 +133,7 @@ def test_record_text_sizes_adds_the_text_size_to_each_png():
     record = metadata[plotting.TEXT_RECORD]
     assert record["smallest_pt"] == plotting.BOOK_STYLE["xtick.labelsize"]
     assert record["text_px"] == pytest.approx(record["smallest_pt"] * 100 / 72, abs=0.01)
-    assert record["width_px"] == plotting._png_size(data)[0] > 1200
+    assert record["width_px"] == plotting.png_size(data)[0] > 1200
     assert record["text_px"] * plotting.COLUMN_PX / record["width_px"] < plotting.MIN_TEXT_PX
     assert formatter(Figure()) is None  # an empty figure shows nothing, as before
 
