@@ -589,8 +589,7 @@ class MLP:
             return None
         if not isinstance(validation_data, (list, tuple)) or len(validation_data) != 2:
             raise TypeError("validation_data must be a pair (X_val, y_val)")
-        X_val = as_samples(validation_data[0], "validation_data[0] (X_val)",
-                           n_features=self.layer_sizes[0])
+        X_val = self.check_inputs(validation_data[0], "validation_data[0] (X_val)")
         y_val = self.targets(validation_data[1], X_val.shape[0], "validation_data[1] (y_val)",
                               "validation_data[0] (X_val)")
         self.forward_pass(X_val, name="validation_data[0] (X_val)")
@@ -614,7 +613,7 @@ class MLP:
             finite = np.isfinite(self.head.loss(self.layers[-1].z, Y))
         if not finite:
             raise self.overflow_error(X, "the loss is infinite or NaN before any update, so no "
-                                     "learning_rate can help", Y)
+                                         "learning_rate can help", Y)
 
     @staticmethod
     def divergence_error(epoch, learning_rate, X):
