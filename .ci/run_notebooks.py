@@ -40,6 +40,9 @@ from sphinx.directives.code import LiteralIncludeReader
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "chapters" / "run"
 
+sys.path.insert(0, str(ROOT / ".ci"))  # .ci is no package; run as a script it is there already
+from glossary_links import glossary_terms as glossary_term_list  # noqa: E402
+
 
 def site_url():
     """Where the book is published: ``html.baseurl`` in _config.yml if set, else the GitHub
@@ -107,11 +110,10 @@ def labels():
 
 @cache
 def glossary_terms():
-    """The terms of glossary.md as written there, by their lower-case form (Sphinx matches a
-    {term} case-insensitively, but builds the anchor from the term as the glossary writes it)."""
-    block = re.search(r"```\{glossary\}\n(.*?)```", (ROOT / "glossary.md").read_text(), re.S)
-    return {term.lower(): term
-            for term in re.findall(r"^(\S[^\n]*)\n(?= )", block.group(1), re.M)}
+    """The terms of glossary.md as written there (.ci/glossary_links.py reads them), by their
+    lower-case form: Sphinx matches a {term} case-insensitively, but builds the anchor from the
+    term as the glossary writes it."""
+    return {term.lower(): term for term in glossary_term_list()}
 
 
 @cache
