@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser_setup import require_chromium
+from colab_setup import COLAB_PYTHON, MAKE_COLAB_ENV
 
 require_chromium()
 
@@ -35,11 +36,6 @@ require_chromium()
 pytestmark = pytest.mark.xdist_group("jupyterlab")
 
 ROOT = Path(__file__).resolve().parents[1]
-COLAB_PYTHON = Path(os.environ.get("NNKIT_COLAB_PYTHON", "/tmp/ipyw7/bin/python"))
-MAKE_COLAB_ENV = (
-    f"LAB=1 .ci/colab_env.sh {COLAB_PYTHON.parents[1]} (Python 3.13 with Colab's ipywidgets "
-    "7.7.1 and ipykernel 6.17.1, JupyterLab 4 with jupyterlab_widgets 1.1; or set "
-    "NNKIT_COLAB_PYTHON)")
 ENVIRONMENTS = {"ipywidgets8": Path(sys.executable), "colab-ipywidgets7": COLAB_PYTHON}
 HOW_TO_MAKE = {"ipywidgets8": "make install (pip install -r requirements.txt -e .)",
                "colab-ipywidgets7": MAKE_COLAB_ENV}

@@ -25,6 +25,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from colab_setup import COLAB_PYTHON, MAKE_COLAB_ENV, NO_COLAB_ENV
 from myst_nb.core.variables import format_plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -303,15 +304,7 @@ def test_links_citations_and_numbers_match_the_built_pages(html):
 
 # --- Colab's widget stack (a second environment) ---------------------------------------------
 
-COLAB_PYTHON = Path(os.environ.get("NNKIT_COLAB_PYTHON", "/tmp/ipyw7/bin/python"))
-MAKE_COLAB_ENV = (
-    f".ci/colab_env.sh {COLAB_PYTHON.parents[1]} (Python 3.13 with Colab's ipywidgets 7.7.1, "
-    "ipykernel 6.17.1 and torch 2.11, nnkit with the extras the chapters install, nbclient; "
-    "or set NNKIT_COLAB_PYTHON)")
-colab_env = pytest.mark.skipif(
-    not COLAB_PYTHON.exists(),
-    reason=f"no environment with Colab's widget stack at {COLAB_PYTHON}; make it with: "
-           + MAKE_COLAB_ENV)
+colab_env = pytest.mark.skipif(not COLAB_PYTHON.exists(), reason=NO_COLAB_ENV)
 
 DRIVER = '''
 import importlib, inspect, pkgutil, re
@@ -431,8 +424,7 @@ def _why_not_run_chapters():
     if os.environ.get("NNKIT_COLAB_CHAPTERS") != "1":
         return f"runs every chapters/run notebook in the Colab-like environment; run it with: {how}"
     if not COLAB_PYTHON.exists():
-        return f"no environment with Colab's widget stack at {COLAB_PYTHON}; make it with: " + (
-            MAKE_COLAB_ENV)
+        return NO_COLAB_ENV
     has_torch = subprocess.run(
         [str(COLAB_PYTHON), "-c", "import importlib.util, sys; "
          "sys.exit(importlib.util.find_spec('torch') is None)"], timeout=120)
