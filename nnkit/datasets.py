@@ -449,7 +449,6 @@ def load_texture_tiles(size=64):
             np.array(halves, dtype=np.int64))
 
 
-
 def texture_statistics(patches):
     """Four numbers per grey patch, made by hand: brightness, contrast and two edge strengths.
 

@@ -192,7 +192,6 @@ def test_learned_kernel_becomes_a_horizontal_bar_detector():
     assert len(false_alarms) <= 2 and all(0 in (r, c) or 7 in (r, c) for _, r, c in false_alarms)
 
 
-
 def test_chapter_learned_kernel_over_seeds_0_to_4():
     """Chapter 7's numbers: seed 0's kernel is about 0.97 + 0.50 * HORIZONTAL_BAR; over seeds
     0-4 (other grids, other start kernels) the correlation with the bar is 0.96 to 0.99, and
@@ -211,6 +210,7 @@ def test_chapter_learned_kernel_over_seeds_0_to_4():
     assert (round(min(similarity), 2), round(max(similarity), 2)) == (0.96, 0.99)
     assert (round(min(offsets), 2), round(max(offsets), 2)) == (0.97, 0.98)
     assert (round(min(slopes), 2), round(max(slopes), 2)) == (0.5, 0.54)
+
 
 def test_learn_kernel_is_reproducible_and_checks_its_input():
     images, _ = datasets.make_grid_segments(10, random_state=2)
