@@ -129,10 +129,6 @@ def test_every_module_lists_its_public_names_in_all(path):
     assert [name for name in listed if not hasattr(module, name)] == []
 
 
-# Known remainders, each a private name another module still reaches into: none left.
-PRIVATE_USE_TO_MEND = set()
-
-
 def private_uses(path):
     """``obj._name`` on anything but self/cls, and ``from nnkit.x import _name``, in one file."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -150,9 +146,8 @@ def private_uses(path):
 def test_no_module_uses_another_modules_private_names(path):
     """Modules talk through public, documented names (the private helper modules _validation,
     _progress and _extras are shared on purpose: their names are public within them)."""
-    relative = str(path.relative_to(ROOT))
-    found = {use for use in private_uses(path) if (relative, use) not in PRIVATE_USE_TO_MEND}
-    assert not found, f"{relative} uses private names of other objects: {sorted(found)}"
+    found = sorted(set(private_uses(path)))
+    assert not found, f"{path.relative_to(ROOT)} uses private names of other objects: {found}"
 
 
 @pytest.mark.skipif(os.environ.get("NNKIT_OFFLINE") != "1",
