@@ -2,8 +2,9 @@
 
 The master notebooks are assigned once per session (into a temporary folder, with
 .ci/assign_exercises.py and without otter's own solution run), then graded without Docker through
-`otter.api.grade_submission` on each chapter's autograder zip, in child processes (WORKERS at a
-time, each bounded by GRADE_TIMEOUT):
+`otter.api.grade_submission` on each chapter's autograder zip, in child processes forked from a
+server that imported otter once (tests/otter_grading.py), WORKERS at a time, each bounded by
+GRADE_TIMEOUT:
 
 - the reference solutions (the autograder notebook) score full marks, graded on one CPU core that
   a busy loop keeps busy at the same time (a slow laptop, a shared Binder core): no correct
@@ -34,6 +35,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
+import otter_grading
 import pytest
 import yaml
 
@@ -130,27 +132,6 @@ def generated(tmp_path_factory):
     return _assign_script().assign_all(out / "generated", out / "student", run_tests=False)
 
 
-# Grades one submission in a child process (so that several run at once, each bounded by a
-# timeout) with otter.api.grade_submission, and writes the scores as JSON. With a 4th argument, the
-# grader and the kernel it starts run on that CPU core only.
-GRADER = """
-import json, os, sys, time, warnings
-warnings.filterwarnings("ignore")
-from otter.api import grade_submission
-if len(sys.argv) > 4:
-    os.sched_setaffinity(0, {int(sys.argv[4])})
-cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-start = time.perf_counter()
-r = grade_submission(sys.argv[1], sys.argv[2], quiet=True)
-out = {
-    "total": r.total, "possible": r.possible, "catastrophic": r.has_catastrophic_failure(),
-    "seconds": time.perf_counter() - start, "summary": r.summary(), "cores": cores,
-    "questions": {q: {"score": r.get_score(q), "possible": r.get_result(q).possible,
-                      "summary": r.get_result(q).summary()} for q in r.test_files},
-}
-with open(sys.argv[3], "w") as f:
-    json.dump(out, f)
-"""
 WORKERS = 3
 # A guard against a hang only, far above any grading (10 to 60 s each on a busy 2-core machine).
 GRADE_TIMEOUT = 600
@@ -208,18 +189,11 @@ ATTEMPTS = 3
 
 
 def _run_grader(submission, zip_path, core=None):
-    out = submission.parent / "results.json"
-    pin = [] if core is None else [str(core)]
     for _ in range(ATTEMPTS):
-        proc = subprocess.run(
-            [sys.executable, "-c", GRADER, str(submission), str(zip_path), str(out), *pin],
-            capture_output=True, text=True, timeout=GRADE_TIMEOUT, cwd=submission.parent,
-        )
-        if proc.returncode == 0 or PORT_RACE not in proc.stderr:
+        results, printed = otter_grading.grade(submission, zip_path, core, GRADE_TIMEOUT)
+        if results is not None or PORT_RACE not in printed:
             break
-    if proc.returncode != 0 or not out.exists():
-        return {"error": f"grading crashed (status {proc.returncode}):\n{proc.stderr[-3000:]}"}
-    return json.loads(out.read_text())
+    return {"error": printed} if results is None else results
 
 
 def _submissions(generated, root):
