@@ -39,6 +39,10 @@ import pytest
 pytest.importorskip("otter", reason="otter-grader is not installed (pip install -r requirements.txt)")
 yaml = pytest.importorskip("yaml")
 
+# The `runs` fixture runs every master (two child processes, ~45 s of CPU): under pytest-xdist
+# (--dist loadgroup) the module's tests share one worker, so that it runs once per test run.
+pytestmark = pytest.mark.xdist_group("exercise-feedback")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 MASTERS = {p.stem: p for p in sorted(EXERCISES.glob("[0-9][0-9]-*.ipynb"))}
