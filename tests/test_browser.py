@@ -97,15 +97,45 @@ def test_executed_notebook_outputs_are_visible(visit):
     assert output.is_visible()
 
 
-def test_every_toc_page_loads_and_the_sidebar_links_every_chapter(visit):
-    chapters = {visit.site + name + ".html" for name in TOC_PAGES[1:]}
-    for name in TOC_PAGES:
-        response = visit.open(name)
-        assert response.status == 200, name
-        sidebar = visit.page.locator("nav.bd-docs-nav a.reference.internal")
-        assert sidebar.first.is_visible(), name
-        links = {href.split("#")[0] for href in sidebar.evaluate_all("as => as.map(a => a.href)")}
-        assert chapters <= links, f"{name}: sidebar misses {sorted(chapters - links)}"
+SIDEBAR_LINKS = "as => as.map(a => a.href)"
+HEADING_LEVELS = "a => Array.from(a.querySelectorAll('h1,h2,h3,h4,h5,h6')).map(h => Number(h.tagName[1]))"
+IMAGES = ("a => Array.from(a.querySelectorAll('img')).map(i => [i.getAttribute('src').slice(0, 60),"
+          " (i.getAttribute('alt') || '').trim(), i.complete && i.naturalWidth > 0])")
+
+
+@pytest.fixture(scope="module")
+def toc_tour(browser, site):
+    """Every page of _toc.yml, opened once in one fresh browser page: {name: what it shows}, and
+    the Visit with what it recorded on the way (requests, failed responses, errors). Two tests
+    below read it, rather than each loading every page again."""
+    visit = Visit(browser, site)
+    shown = {}
+    try:
+        for name in TOC_PAGES:
+            response = visit.open(name)
+            sidebar = visit.page.locator("nav.bd-docs-nav a.reference.internal")
+            article = visit.page.locator("article.bd-article")
+            shown[name] = {
+                "status": response.status,
+                "sidebar_visible": sidebar.first.is_visible(),
+                "sidebar": {href.split("#")[0] for href in sidebar.evaluate_all(SIDEBAR_LINKS)},
+                "levels": article.evaluate(HEADING_LEVELS),
+                "images": article.evaluate(IMAGES),
+            }
+        yield shown, visit
+    finally:
+        visit.context.close()
+
+
+def test_every_toc_page_loads_and_the_sidebar_links_every_chapter(toc_tour, site):
+    shown, visit = toc_tour
+    assert list(shown) == TOC_PAGES
+    chapters = {site + name + ".html" for name in TOC_PAGES[1:]}
+    for name, page in shown.items():
+        assert page["status"] == 200, name
+        assert page["sidebar_visible"], name
+        missing = sorted(chapters - page["sidebar"])
+        assert not missing, f"{name}: sidebar misses {missing}"
     assert visit.unexpected_errors() == []
     assert visit.bad_responses == []
     assert visit.foreign_requests() == []
@@ -117,19 +147,15 @@ def test_no_page_carries_pre_rendered_widget_frames(html):
         assert 'class="nnkit-static"' not in path.read_text(encoding="utf-8"), path
 
 
-def test_every_page_has_ordered_headings_and_images_that_load_with_alt_text(visit):
-    for name in TOC_PAGES:
-        visit.open(name)
-        article = visit.page.locator("article.bd-article")
-        levels = article.evaluate(
-            "a => Array.from(a.querySelectorAll('h1,h2,h3,h4,h5,h6')).map(h => Number(h.tagName[1]))")
+def test_every_page_has_ordered_headings_and_images_that_load_with_alt_text(toc_tour):
+    shown, visit = toc_tour
+    assert list(shown) == TOC_PAGES
+    for name, page in shown.items():
+        levels = page["levels"]
         assert levels and levels[0] == 1 and levels.count(1) == 1, f"{name}: {levels}"
         jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
         assert not jumps, f"{name}: heading levels skip {jumps}"
-        images = article.evaluate(
-            "a => Array.from(a.querySelectorAll('img')).map(i => [i.getAttribute('src').slice(0, 60),"
-            " (i.getAttribute('alt') || '').trim(), i.complete && i.naturalWidth > 0])")
-        for src, alt, loaded in images:
+        for src, alt, loaded in page["images"]:
             assert alt, f"{name}: image {src!r} has no alt text"
             assert loaded, f"{name}: image {src!r} did not load"
     assert visit.bad_responses == []
