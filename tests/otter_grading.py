@@ -20,7 +20,10 @@ PRELOAD = ["otter.api", "otter_grading"]
 
 
 def _server():
-    """multiprocessing's forkserver context, with otter imported by the server."""
+    """multiprocessing's forkserver context, with otter imported by the server (where there is no
+    forkserver, as on Windows, the "spawn" context: each grading then imports otter itself)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)  # read when the server starts (on the first grading)
     return context
