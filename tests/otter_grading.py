@@ -7,16 +7,23 @@ processes are forked from one server process that has imported otter already (mu
 per grading would pay 36 times over. The grading itself is otter's own, unchanged:
 `otter.api.grade_submission` on the chapter's autograder zip, which starts a kernel and runs the
 submission in it.
+
+A kernel's TCP ports are picked free by its launcher and bound by the kernel a moment later; with
+a dozen gradings starting kernels at once another process can take a port in between, and the
+kernel dies at start ("Address already in use", then "Kernel died before replying to
+kernel_info": seen once in a full run). A grading that dies of that start-up race is run again,
+up to ATTEMPTS times; any other crash is reported as it is.
 """
 import json
 import multiprocessing
 import os
-import time
 import warnings
 from pathlib import Path
 
 # Loaded once by the server process, before it forks a grading (see `_server`).
 PRELOAD = ["otter.api", "otter_grading"]
+PORT_RACE = "zmq.error.ZMQError: Address already in use"  # in what the dead kernel printed
+ATTEMPTS = 3
 
 
 def _server():
@@ -41,11 +48,10 @@ def _grade(submission, zip_path, out, core):
     warnings.filterwarnings("ignore")
     from otter.api import grade_submission
 
-    start = time.perf_counter()
     r = grade_submission(str(submission), str(zip_path), quiet=True)
     out.write_text(json.dumps({
         "total": r.total, "possible": r.possible, "catastrophic": r.has_catastrophic_failure(),
-        "seconds": time.perf_counter() - start, "summary": r.summary(), "cores": cores,
+        "summary": r.summary(), "cores": cores,
         "questions": {q: {"score": r.get_score(q), "possible": r.get_result(q).possible,
                           "summary": r.get_result(q).summary()} for q in r.test_files},
     }))
@@ -55,12 +61,24 @@ def grade(submission, zip_path, core=None, timeout=600):
     """Grade the notebook `submission` (a Path) with the autograder zip `zip_path`.
 
     The grading runs in `submission`'s folder, on CPU `core` only if one is given, and is killed
-    after `timeout` s of wall time (a guard against a hang). Returns (results, log): the scores
-    as a dict (None if the grading crashed or was killed) and what the grading printed.
+    after `timeout` s of wall time (a guard against a hang). Returns the scores as a dict, or
+    {"error": what went wrong and the end of what the grading printed} if it crashed or was
+    killed (after ATTEMPTS tries if its kernel lost a port at start-up).
     """
-    out = Path(submission).parent / "results.json"
+    for _ in range(ATTEMPTS):
+        results, status, printed = _grade_once(Path(submission), Path(zip_path), core, timeout)
+        if results is not None:
+            return results
+        if PORT_RACE not in printed:
+            break
+    return {"error": f"grading crashed ({status}):\n{printed[-3000:]}"}
+
+
+def _grade_once(submission, zip_path, core, timeout):
+    """(scores or None, how the child ended, what it printed) of one grading."""
+    out = submission.parent / "results.json"
     out.unlink(missing_ok=True)
-    child = _server().Process(target=_grade, args=(Path(submission), Path(zip_path), out, core))
+    child = _server().Process(target=_grade, args=(submission, zip_path, out, core))
     child.start()
     child.join(timeout)
     if child.is_alive():
@@ -72,5 +90,5 @@ def grade(submission, zip_path, core=None, timeout=600):
     log = out.with_suffix(".log")
     printed = log.read_text(errors="replace") if log.exists() else ""
     if child.exitcode != 0 or not out.exists():
-        return None, f"grading crashed ({status}):\n{printed[-3000:]}"
-    return json.loads(out.read_text()), printed
+        return None, status, printed
+    return json.loads(out.read_text()), status, printed

@@ -180,22 +180,6 @@ def _with_limit(zip_path, limit, target):
     return target
 
 
-# A kernel's TCP ports are picked free by its launcher and bound by the kernel a moment later; with
-# a dozen gradings starting kernels at once another process can take a port in between, and the
-# kernel dies at start ("Address already in use", then "Kernel died before replying to
-# kernel_info": seen once in a full run). Only that start-up race is retried.
-PORT_RACE = "zmq.error.ZMQError: Address already in use"
-ATTEMPTS = 3
-
-
-def _run_grader(submission, zip_path, core=None):
-    for _ in range(ATTEMPTS):
-        results, printed = otter_grading.grade(submission, zip_path, core, GRADE_TIMEOUT)
-        if results is not None or PORT_RACE not in printed:
-            break
-    return {"error": printed} if results is None else results
-
-
 def _submissions(generated, root):
     """{(kind, slug): (submission, autograder zip, core or None)}, the longest grading first."""
     jobs = {}
@@ -244,7 +228,8 @@ def _grade_all(jobs):
         with ThreadPoolExecutor(max(1, n_solutions)) as pinned, \
                 ThreadPoolExecutor(max(1, WORKERS - 1)) as others:
             futures = {
-                key: (pinned if key[0] == "solution" else others).submit(_run_grader, *job)
+                key: (pinned if key[0] == "solution" else others).submit(
+                    otter_grading.grade, *job, GRADE_TIMEOUT)
                 for key, job in jobs.items()
             }
             wait([f for (kind, _), f in futures.items() if kind == "solution"])
