@@ -43,8 +43,10 @@ def test_every_figure_records_its_text_size(path):
         record = metadata.get("image/png", {}).get(plotting.TEXT_RECORD)
         if record is None:
             missing.append(index)
-        elif record["width_px"] != metadata["image/png"].get("width", plotting.png_size(data)[0]):
-            wrong.append(f"cell {index}: record {record['width_px']} px, image {plotting.png_size(data)[0]}")
+        else:
+            width = metadata["image/png"].get("width", plotting.png_size(data)[0])
+            if record["width_px"] != width:
+                wrong.append(f"cell {index}: record {record['width_px']} px, image {width}")
     assert not missing, (f"{path.name}: figures without a text-size record in cells {missing}: "
                          "call plotting.use_style() before plotting and re-run `make notebooks "
                          f"NB=chapters/{path.name}`")
